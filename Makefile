@@ -1,0 +1,46 @@
+# Chapter platform. `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+DEMO   ?= 1
+export FLASK_APP := chapter
+
+.PHONY: help install run test test-postgres lint format serve migrate clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(BIN)/activate
+
+install: $(BIN)/activate ## Create .venv and install the app with its test and dev tools
+
+migrate: install ## Apply the database migrations (flask db upgrade)
+	$(BIN)/flask db upgrade
+
+run: migrate ## Serve on http://127.0.0.1:$(PORT) (SQLite; demo chapter unless DEMO=0)
+ifeq ($(DEMO),1)
+	$(BIN)/flask chapter demo --if-empty
+endif
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install ## Run the whole test suite (browser tests need /usr/bin/chromium)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+serve: migrate ## Serve with gunicorn (production config: needs CHAPTER_SECRET_KEY)
+	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket wsgi:app
+
+clean: ## Remove the virtualenv and caches (keeps instance/, your database)
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -1,0 +1,96 @@
+"""The chapter platform: ``create_app`` builds the Flask application."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from config import CONFIGS, Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: str | type[Config] | None = None, **overrides: object) -> Flask:
+    """Build the application from a config class (or its name) and keyword overrides."""
+    if not isinstance(config, type):
+        config = CONFIGS[config or os.environ.get("CHAPTER_CONFIG", "development")]
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    app.config.from_object(config)
+    app.config.from_prefixed_env("CHAPTER")  # CHAPTER_MAIL_PORT=587 arrives as int
+    if url := app.config.pop("DATABASE_URL", None):  # CHAPTER_DATABASE_URL
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config.update(overrides)
+    config.check(app.config)
+    default_database(app)
+    init_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_cli(app)
+    return app
+
+
+def default_database(app: Flask) -> None:
+    """Without a configured database, use SQLite in the instance folder."""
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        path = Path(app.instance_path) / "chapter.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if app.config.get("REDIS_URL") and app.config["RATELIMIT_STORAGE_URI"] == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+
+def init_extensions(app: Flask) -> None:
+    from chapter import models  # noqa: F401 - every table is known to Alembic
+    from chapter.auth.session import init_login
+    from chapter.db_events import enable_sqlite_foreign_keys
+    from chapter.extensions import bootstrap, csrf, db, limiter, mail, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        enable_sqlite_foreign_keys(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    mail.init_app(app)
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from chapter.admin import bp as admin_bp
+    from chapter.auth import bp as auth_bp
+    from chapter.dashboard import bp as dashboard_bp
+    from chapter.members import bp as members_bp
+
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(members_bp, url_prefix="/members")
+    app.register_blueprint(admin_bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from chapter.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from chapter.filters import register_filters
+
+    register_filters(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from chapter.headers import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+def register_cli(app: Flask) -> None:
+    from chapter.cli import chapter_cli
+
+    app.cli.add_command(chapter_cli)

@@ -1,0 +1,97 @@
+"""Platform admin routes, and the first-run set-up page."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import login_user
+from werkzeug.wrappers import Response
+
+from chapter import mail
+from chapter.admin import bp
+from chapter.admin.forms import ChapterForm, SetupForm
+from chapter.db import utcnow
+from chapter.domain.roles import Role
+from chapter.errors import RuleViolation
+from chapter.extensions import db
+from chapter.permissions import current_actor, public, role_required
+from chapter.services import accounts, chapters, members
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+@public
+def setup() -> Response | tuple[str, int]:
+    """Only on a brand-new installation: create the first chapter and its leader."""
+    if not chapters.platform_is_empty():
+        abort(404)
+    form = SetupForm()
+    if form.validate_on_submit():
+        try:
+            chapter, leader = chapters.create_chapter(
+                form.chapter_details(),
+                form.leader_details(),
+                actor=None,
+                today=utcnow().date(),
+            )
+            accounts.set_password(leader.user, form.password.data or "")
+            chapters.make_platform_admin(leader.user, actor=None)
+        except RuleViolation as error:
+            db.session.rollback()
+            form.add_error(error)
+        else:
+            db.session.commit()
+            login_user(leader.user)
+            flash(f"{chapter.name} is ready. Add your members next.", "success")
+            return redirect(url_for("members.admin"))
+    return render_template("admin/setup.html", form=form), form.status()
+
+
+@bp.route("/admin/chapters")
+@role_required(Role.PLATFORM_ADMIN)
+def chapters_index() -> str:
+    return render_template("admin/chapters.html", rows=chapters.list_chapters())
+
+
+@bp.route("/admin/chapters/new", methods=["GET", "POST"])
+@role_required(Role.PLATFORM_ADMIN)
+def new_chapter() -> Response | tuple[str, int]:
+    form = ChapterForm()
+    if form.validate_on_submit():
+        try:
+            chapter, leader = chapters.create_chapter(
+                form.chapter_details(),
+                form.leader_details(),
+                actor=current_actor(),
+                today=utcnow().date(),
+            )
+        except RuleViolation as error:
+            db.session.rollback()
+            form.add_error(error)
+        else:
+            db.session.commit()
+            link = url_for(
+                "auth.accept_invitation",
+                token=accounts.invitation_token(leader.user),
+                _external=True,
+            )
+            mail.send(
+                leader.email,
+                f"You lead {chapter.name} on the chapter platform",
+                f"Hello {leader.user.first_name},\n\n{chapter.name} has been created with you "
+                f"as its president. Choose your password here:\n\n{link}\n",
+            )
+            flash(f"Created {chapter.name}; {leader.full_name} was invited by e-mail.", "success")
+            return redirect(url_for("admin.chapter_detail", chapter_id=chapter.id))
+    return render_template("admin/new_chapter.html", form=form), form.status()
+
+
+@bp.route("/admin/chapters/<int:chapter_id>")
+@role_required(Role.PLATFORM_ADMIN)
+def chapter_detail(chapter_id: int) -> str:
+    chapter = chapters.get_chapter(chapter_id)
+    return render_template(
+        "admin/chapter.html",
+        chapter=chapter,
+        leaders=members.leaders(chapter_id),
+        counts=members.status_counts(chapter_id),
+        next_meeting=chapters.next_meeting(chapter, utcnow()),
+    )

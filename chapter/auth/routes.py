@@ -1,0 +1,132 @@
+"""Log-in and password routes."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from chapter import mail
+from chapter.auth import bp
+from chapter.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from chapter.errors import RuleViolation
+from chapter.extensions import db, limiter
+from chapter.permissions import current_actor, public, signed_in
+from chapter.services import accounts
+
+LOGIN_FAILED = "The e-mail or password is not right, or the account cannot log in."
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_RATE_LIMIT"])
+
+
+def _failed(response: Response) -> bool:
+    """Only failed log-ins count towards the limit (a success redirects)."""
+    return response.status_code != 302
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("dashboard.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+def login() -> Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            db.session.commit()  # a rehashed password, if the parameters changed
+            login_user(user, remember=bool(form.remember.data))
+            return redirect(_safe_next(request.args.get("next")))
+        form.form_errors.append(LOGIN_FAILED)
+    return render_template("auth/login.html", form=form), form.status()
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in
+def logout() -> Response:
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@signed_in
+def change_password() -> Response | tuple[str, int]:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                current_actor(), form.current_password.data or "", form.new_password.data or ""
+            )
+        except RuleViolation as error:
+            form.add_error(error)
+        else:
+            db.session.commit()
+            login_user(current_actor())  # keep this session after the change
+            flash("Your password has been changed.", "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("auth/change_password.html", form=form), form.status()
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password() -> Response | tuple[str, int]:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.find_by_email(form.email.data or "")
+        if user is not None and accounts.may_log_in(user):
+            link = url_for(
+                "auth.reset_password",
+                token=accounts.make_token(user, accounts.RESET),
+                _external=True,
+            )
+            mail.send(
+                user.email,
+                "Reset your chapter password",
+                f"Hello {user.first_name},\n\nTo choose a new password, open this link within "
+                f"an hour:\n\n{link}\n\nIf you did not ask for this, ignore this message.\n",
+            )
+        # The same answer whether or not the address has an account.
+        flash("If that address has an account, a reset link is on its way.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form), form.status()
+
+
+def _set_password_page(token: str, purpose: str, template: str) -> Response | tuple[str, int]:
+    try:
+        user = accounts.user_for_token(token, purpose)
+    except RuleViolation as error:
+        return render_template("auth/link_invalid.html", message=error.message), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password(user, form.password.data or "")
+        except RuleViolation as error:
+            form.add_error(error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash("Your password is set. Welcome!", "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template(template, form=form, user=user), form.status()
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str) -> Response | tuple[str, int]:
+    return _set_password_page(token, accounts.RESET, "auth/reset_password.html")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token: str) -> Response | tuple[str, int]:
+    return _set_password_page(token, accounts.INVITATION, "auth/invitation.html")

@@ -1,0 +1,87 @@
+"""Errors the services raise, and the pages that show them (and HTTP errors) to people."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class ChapterError(Exception):
+    """Base of the errors a service raises for a person to read."""
+
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class RuleViolation(ChapterError):
+    """The request breaks a rule of the domain (shown next to its field, HTTP 422)."""
+
+    status = 422
+
+
+class NotFound(ChapterError):
+    """The thing does not exist, or is not in the actor's chapter (HTTP 404)."""
+
+    status = 404
+
+
+class NotAllowed(ChapterError):
+    """The actor's role does not allow this (HTTP 403)."""
+
+    status = 403
+
+
+TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Method not allowed",
+    413: "File too large",
+    422: "Cannot do that",
+    429: "Too many attempts",
+    500: "Something went wrong",
+}
+
+MESSAGES = {
+    400: "The request could not be understood. Please go back and try again.",
+    403: "Your role in the chapter does not allow this page.",
+    404: "There is nothing here, or it belongs to another chapter.",
+    405: "This address does not accept that kind of request.",
+    413: "The file is larger than this site accepts.",
+    429: "Too many attempts in a short time. Please wait a minute and try again.",
+    500: "The error has been logged. Please try again in a moment.",
+}
+
+
+def render_error(status: int, message: str | None = None) -> tuple[str, int]:
+    """The friendly error page for ``status``."""
+    title = TITLES.get(status, "Error")
+    text = message or MESSAGES.get(status, title)
+    return render_template("errors/error.html", status=status, title=title, message=text), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Render domain errors and HTTP errors as pages, never a traceback."""
+
+    @app.errorhandler(ChapterError)
+    def domain_error(error: ChapterError) -> tuple[str, int]:
+        return render_error(error.status, error.message)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_error(400, "The form expired or was not sent by this site. Please retry.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        status = error.code or 500
+        message = None if status != 429 else MESSAGES[429]
+        return render_error(status, message)
+
+    @app.errorhandler(500)
+    def server_error(error: Exception) -> tuple[str, int]:
+        return render_error(500)

@@ -1,0 +1,215 @@
+"""Member routes: directory and profiles (members), member admin (leaders)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from chapter import mail
+from chapter.db import utcnow
+from chapter.domain.roles import MemberStatus, Role
+from chapter.errors import RuleViolation
+from chapter.extensions import db
+from chapter.forms import ActionForm
+from chapter.members import bp
+from chapter.members.forms import MemberForm, PositionForm, ProfileForm
+from chapter.models import Member
+from chapter.permissions import current_actor, current_chapter_id, current_member, role_required
+from chapter.services import accounts, chapters, members
+
+
+def _today():
+    chapter = chapters.get_chapter(current_chapter_id())
+    return chapters.today_in(chapter, utcnow())
+
+
+def _page(query):
+    return db.paginate(
+        query,
+        per_page=current_app.config["DIRECTORY_PAGE_SIZE"],
+        max_per_page=100,
+        error_out=True,
+    )
+
+
+@bp.route("/")
+@role_required(Role.MEMBER)
+def index() -> str:
+    search = request.args.get("q", "").strip()[:100]
+    page = _page(members.directory_query(current_chapter_id(), search))
+    return render_template("members/index.html", page=page, search=search)
+
+
+@bp.route("/<int:member_id>")
+@role_required(Role.MEMBER)
+def detail(member_id: int) -> str:
+    member = members.get_in_chapter(current_chapter_id(), member_id)
+    return render_template("members/detail.html", member=member, action_form=ActionForm())
+
+
+@bp.route("/me/edit", methods=["GET", "POST"])
+@role_required(Role.MEMBER)
+def edit_profile() -> Response | tuple[str, int]:
+    member = current_member()
+    assert member is not None  # noqa: S101 - role_required(MEMBER) guarantees it
+    form = ProfileForm(obj=member)
+    if form.validate_on_submit():
+        members.update_profile(member, form.details(), actor=current_actor())
+        db.session.commit()
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("members.detail", member_id=member.id))
+    return render_template("members/edit_profile.html", form=form, member=member), form.status()
+
+
+@bp.route("/admin")
+@role_required(Role.LEADER)
+def admin() -> str:
+    chapter_id = current_chapter_id()
+    status_arg = request.args.get("status", "")
+    try:
+        status = MemberStatus(status_arg) if status_arg else None
+    except ValueError:
+        abort(400)
+    search = request.args.get("q", "").strip()[:100]
+    page = _page(members.admin_query(chapter_id, status, search))
+    due = members.renewals_due(page.items, _today(), current_app.config["RENEWAL_WARNING_DAYS"])
+    return render_template(
+        "members/admin.html",
+        page=page,
+        status=status,
+        search=search,
+        counts=members.status_counts(chapter_id),
+        renewals_due=due,
+        statuses=list(MemberStatus),
+    )
+
+
+def _invite(member: Member) -> None:
+    """E-mail the member a link to set their password (after the commit)."""
+    token = accounts.invitation_token(member.user)
+    link = url_for("auth.accept_invitation", token=token, _external=True)
+    chapter = chapters.get_chapter(member.chapter_id)
+    mail.send(
+        member.email,
+        f"Your invitation to {chapter.name}",
+        f"Hello {member.user.first_name},\n\n{current_actor().full_name} added you to "
+        f"{chapter.name}. Choose your password here:\n\n{link}\n",
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def new() -> Response | tuple[str, int]:
+    chapter_id = current_chapter_id()
+    form = MemberForm()
+    form.set_sponsor_choices(members.sponsor_choices(chapter_id))
+    if request.method == "GET":
+        form.joined_on.data = _today()
+    if form.validate_on_submit():
+        try:
+            member = members.add_member(
+                chapter_id, form.details(), actor=current_actor(), today=_today()
+            )
+        except RuleViolation as error:
+            db.session.rollback()
+            form.add_error(error)
+        else:
+            db.session.commit()
+            if form.send_invitation.data:
+                _invite(member)
+                flash(f"Added {member.full_name} and e-mailed an invitation.", "success")
+            else:
+                flash(f"Added {member.full_name}.", "success")
+            return redirect(url_for("members.detail", member_id=member.id))
+    return render_template("members/new.html", form=form), form.status()
+
+
+@bp.route("/<int:member_id>/edit", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def edit(member_id: int) -> Response | tuple[str, int]:
+    member = members.get_in_chapter(current_chapter_id(), member_id)
+    user = member.user
+    form = MemberForm(
+        obj=member, first_name=user.first_name, last_name=user.last_name, email=user.email
+    )
+    del form.send_invitation
+    form.set_sponsor_choices(members.sponsor_choices(member.chapter_id, exclude_id=member.id))
+    if form.validate_on_submit():
+        try:
+            members.update_member(member, form.details(), actor=current_actor())
+        except RuleViolation as error:
+            db.session.rollback()
+            form.add_error(error)
+        else:
+            db.session.commit()
+            flash(f"Saved {member.full_name}.", "success")
+            return redirect(url_for("members.detail", member_id=member.id))
+    return render_template("members/edit.html", form=form, member=member), form.status()
+
+
+def _detail_refused(member_id: int, error: RuleViolation) -> tuple[str, int]:
+    """The member's page again, with the reason a one-button action was refused (422)."""
+    member = members.get_in_chapter(current_chapter_id(), member_id)
+    return render_template(
+        "members/detail.html", member=member, action_form=ActionForm(), refusal=error.message
+    ), 422
+
+
+def _status_action(member_id: int, status: MemberStatus, done: str) -> Response | tuple[str, int]:
+    member = members.get_in_chapter(current_chapter_id(), member_id)
+    try:
+        members.change_status(member, status, actor=current_actor(), today=_today())
+    except RuleViolation as error:
+        db.session.rollback()
+        return _detail_refused(member_id, error)
+    db.session.commit()
+    flash(f"{member.full_name} {done}.", "success")
+    return redirect(url_for("members.detail", member_id=member_id))
+
+
+@bp.route("/<int:member_id>/leave", methods=["POST"])
+@role_required(Role.LEADER)
+def put_on_leave(member_id: int) -> Response | tuple[str, int]:
+    return _status_action(member_id, MemberStatus.ON_LEAVE, "is now on leave")
+
+
+@bp.route("/<int:member_id>/left", methods=["POST"])
+@role_required(Role.LEADER)
+def mark_left(member_id: int) -> Response | tuple[str, int]:
+    return _status_action(member_id, MemberStatus.LEFT, "is marked as left; their history is kept")
+
+
+@bp.route("/<int:member_id>/reactivate", methods=["POST"])
+@role_required(Role.LEADER)
+def reactivate(member_id: int) -> Response | tuple[str, int]:
+    return _status_action(member_id, MemberStatus.ACTIVE, "is active again")
+
+
+@bp.route("/<int:member_id>/position", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def position(member_id: int) -> Response | tuple[str, int]:
+    member = members.get_in_chapter(current_chapter_id(), member_id)
+    form = PositionForm(position=member.position)
+    if form.validate_on_submit():
+        try:
+            members.assign_position(member, form.position.data, actor=current_actor())
+        except RuleViolation as error:
+            db.session.rollback()
+            form.add_error(error)
+        else:
+            db.session.commit()
+            flash(f"Saved {member.full_name}'s leadership position.", "success")
+            return redirect(url_for("members.detail", member_id=member.id))
+    return render_template("members/position.html", form=form, member=member), form.status()
+
+
+@bp.route("/<int:member_id>/invite", methods=["POST"])
+@role_required(Role.LEADER)
+def invite(member_id: int) -> Response | tuple[str, int]:
+    member = members.get_in_chapter(current_chapter_id(), member_id)
+    try:
+        _invite(member)
+    except RuleViolation as error:
+        return _detail_refused(member_id, error)
+    flash(f"Invitation e-mailed to {member.email}.", "success")
+    return redirect(url_for("members.detail", member_id=member.id))

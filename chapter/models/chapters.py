@@ -1,0 +1,33 @@
+"""A chapter: the group, its weekly meeting schedule and its rules."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy import CheckConstraint, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from chapter.db import Base, Timestamps
+
+
+class Chapter(Timestamps, Base):
+    __tablename__ = "chapters"
+    __table_args__ = (
+        CheckConstraint("meeting_weekday BETWEEN 0 AND 6", name="meeting_weekday_range"),
+        CheckConstraint("presenters_per_meeting BETWEEN 1 AND 2", name="presenters_range"),
+        CheckConstraint("absence_limit >= 1", name="absence_limit_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    meeting_weekday: Mapped[int] = mapped_column(SmallInteger)  # Monday = 0, as date.weekday()
+    meeting_time: Mapped[time]
+    timezone: Mapped[str] = mapped_column(String(64))
+    location: Mapped[str] = mapped_column(String(200), default="")
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    presenters_per_meeting: Mapped[int] = mapped_column(SmallInteger, default=1)
+    absence_limit: Mapped[int] = mapped_column(SmallInteger, default=3)
+    is_demo: Mapped[bool] = mapped_column(default=False)
+
+    def __repr__(self) -> str:
+        return f"<Chapter {self.id} {self.name!r}>"

@@ -1,0 +1,1 @@
+"""Use cases and queries. The caller owns the transaction: services flush, never commit."""

@@ -1,0 +1,96 @@
+"""Configuration classes. Every setting can be overridden with a ``CHAPTER_<NAME>`` variable.
+
+``CHAPTER_DATABASE_URL`` sets the database, ``CHAPTER_SECRET_KEY`` the signing key,
+``CHAPTER_REDIS_URL`` moves rate-limit counters to Redis, ``CHAPTER_MAIL_SERVER`` (with
+``CHAPTER_MAIL_PORT``, ``CHAPTER_MAIL_USERNAME``...) sends real e-mail instead of logging it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, ClassVar
+
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused by ProductionConfig.check
+
+
+class Config:
+    SECRET_KEY = DEV_SECRET_KEY
+    # None means: SQLite file ``chapter.sqlite`` in the instance folder (set in create_app).
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+    WTF_CSRF_ENABLED = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    # Log-in throttling (Flask-Limiter); counters in Redis when REDIS_URL is set.
+    LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
+    REDIS_URL: str | None = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Password hashing: argon2id with the library's default (RFC 9106 low-memory) profile.
+    ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
+
+    # Signed links sent by e-mail.
+    PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds
+    INVITATION_MAX_AGE = 14 * 24 * 60 * 60
+
+    # Mail: without MAIL_SERVER the message is written to the log (development).
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Chapter platform <no-reply@chapter.invalid>"
+
+    DIRECTORY_PAGE_SIZE = 25
+    RENEWAL_WARNING_DAYS = 30
+
+    @classmethod
+    def check(cls, config: Mapping[str, Any]) -> None:
+        """Refuse settings that are unsafe for this kind of deployment (no-op by default)."""
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # `flask run --debug` turns the debugger on explicitly
+
+
+class TestingConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    ARGON2_PROFILE = "CHEAPEST"
+    RATELIMIT_ENABLED = True
+    MAIL_SUPPRESS_SEND = True
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    MAIL_LOG_BODY = False
+
+    @classmethod
+    def check(cls, config: Mapping[str, Any]) -> None:
+        """Production needs a real secret key: set CHAPTER_SECRET_KEY (32+ random characters)."""
+        key = config.get("SECRET_KEY") or ""
+        if key == DEV_SECRET_KEY or len(str(key)) < 32:
+            raise RuntimeError(
+                "Refusing to start: set CHAPTER_SECRET_KEY to a random secret of at least "
+                "32 characters (python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
