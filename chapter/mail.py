@@ -26,4 +26,4 @@ def send(to: str, subject: str, body: str) -> None:
         )
     else:  # production: links in messages are secrets, never logged
         current_app.logger.error("mail not sent: set CHAPTER_MAIL_SERVER (subject %r)", subject)
-    email_dispatched.send(message, app=current_app._get_current_object())  # type: ignore[attr-defined]
+    email_dispatched.send(current_app._get_current_object(), message=message)  # type: ignore[attr-defined]

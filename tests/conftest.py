@@ -1,0 +1,149 @@
+"""Fixtures shared by the service, web and browser tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, time
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, text, update
+
+from chapter import create_app
+from chapter.domain.roles import Position
+from chapter.extensions import db, limiter, mail
+from chapter.models import Member
+from tests import factories
+from tests.databases import fresh_database
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    with fresh_database(tmp_path_factory.mktemp("db"), "test") as url:
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+        with app.app_context():
+            flask_migrate.upgrade()  # the schema under test is the migrated one
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def clean_db(app: Flask) -> None:
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(table.name for table in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            db.session.execute(update(Member).values(sponsor_id=None))  # self-reference
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+        db.session.commit()
+    with app.app_context():
+        limiter.reset()
+
+
+@pytest.fixture
+def in_app(app: Flask, clean_db: None) -> Iterator[object]:
+    """Service tests run inside an app context; web tests never hold one around requests."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture
+def client(app: Flask, clean_db: None) -> FlaskClient:
+    return app.test_client()
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    email: str
+    member_id: int | None = None
+    chapter_id: int | None = None
+
+
+@dataclass(frozen=True)
+class People:
+    member: Person
+    leader: Person
+    other_leader: Person
+    admin: Person
+    other_member: Person
+
+
+@pytest.fixture
+def people(app: Flask, clean_db: None) -> People:
+    """Two chapters: a member and a leader in the first, a leader and member in the second,
+    and a platform admin who belongs to no chapter. Password: factories.PASSWORD."""
+    with app.app_context():
+        home = factories.ChapterFactory(
+            name="Home Chapter",
+            meeting_weekday=2,
+            meeting_time=time(7, 0),
+            timezone="Europe/London",
+        )
+        away = factories.ChapterFactory(name="Away Chapter")
+        leader = factories.MemberFactory(
+            chapter=home, position=Position.PRESIDENT, user__email="leader@home.example"
+        )
+        member = factories.MemberFactory(
+            chapter=home, user__email="member@home.example", sponsor=leader
+        )
+        other_leader = factories.MemberFactory(
+            chapter=away, position=Position.PRESIDENT, user__email="leader@away.example"
+        )
+        other_member = factories.MemberFactory(chapter=away, user__email="member@away.example")
+        admin = factories.UserFactory(email="admin@platform.example", is_platform_admin=True)
+        db.session.commit()
+
+        def person(m: object) -> Person:
+            return Person(m.user_id, m.user.email, m.id, m.chapter_id)  # type: ignore[attr-defined]
+
+        return People(
+            member=person(member),
+            leader=person(leader),
+            other_leader=person(other_leader),
+            admin=Person(admin.id, admin.email),
+            other_member=person(other_member),
+        )
+
+
+def login_as(client: FlaskClient, person: Person) -> None:
+    """Log ``person`` in by writing Flask-Login's session keys (test_auth uses the real form)."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(person.user_id)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def outbox(app: Flask) -> Iterator[list]:
+    """Messages sent (or, without MAIL_SERVER, logged) during the test."""
+    with mail.record_messages() as messages:
+        yield messages
+
+
+@contextmanager
+def count_queries(app: Flask) -> Iterator[list[str]]:
+    """Record the SQL statements run while the block executes."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+TODAY = date(2026, 11, 23)
