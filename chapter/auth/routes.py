@@ -12,7 +12,7 @@ from chapter.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm
 from chapter.errors import RuleViolation
 from chapter.extensions import db, limiter
 from chapter.permissions import current_actor, public, signed_in
-from chapter.services import accounts
+from chapter.services import accounts, chapters
 
 LOGIN_FAILED = "The e-mail or password is not right, or the account cannot log in."
 
@@ -38,6 +38,8 @@ def _safe_next(target: str | None) -> str:
 def login() -> Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
+    if chapters.platform_is_empty():  # first run: create the chapter and its leader
+        return redirect(url_for("admin.setup"))
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
