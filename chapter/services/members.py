@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from chapter.domain.identity import classification_key, normalise_email
 from chapter.domain.roles import MemberStatus, Position
@@ -108,6 +108,7 @@ def directory_query(chapter_id: int, search: str = "") -> Select[tuple[Member]]:
     query = (
         db.select(Member)
         .join(Member.user)
+        .options(contains_eager(Member.user))
         .where(Member.chapter_id == chapter_id, Member.status == MemberStatus.ACTIVE)
         .order_by(User.last_name, User.first_name, Member.id)
     )
@@ -121,6 +122,7 @@ def admin_query(
     query = (
         db.select(Member)
         .join(Member.user)
+        .options(contains_eager(Member.user))
         .where(Member.chapter_id == chapter_id)
         .order_by(User.last_name, User.first_name, Member.id)
     )
