@@ -2,21 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from chapter.errors import ChapterError
+
+
+def choices(pairs: Iterable[tuple[object, str]], *, empty: str | None = None) -> list[SelectChoice]:
+    """Select options from (value, label) pairs; ``empty`` adds a first "no choice" option
+    whose value is the empty string."""
+    options = [SelectChoice("", empty)] if empty is not None else []
+    options.extend(SelectChoice(str(value), label) for value, label in pairs)
+    return options
+
+
+def strip(value: str | None) -> str | None:
+    """Field filter: surrounding spaces never make input invalid."""
+    return value.strip() if isinstance(value, str) else value
 
 
 class BaseForm(FlaskForm):
     """A form whose status is 422 once it holds an error."""
 
     def add_error(self, error: ChapterError) -> None:
-        """Show a service's error next to its field, or above the form."""
-        field = getattr(self, error.field, None) if error.field else None
+        """Show a service's error next to its field, or above the form.
+
+        ``field`` may name a field of a row in a FieldList: ``rows-3-substitute_name``.
+        """
+        field = self._find_field(error.field) if error.field else None
         if field is not None:
             field.errors = [*field.errors, error.message]
         else:
             self.form_errors.append(error.message)
+
+    def _find_field(self, name: str) -> Any:
+        field = getattr(self, name, None)
+        if field is not None or "-" not in name:
+            return field
+        list_name, index, rest = name.split("-", 2)
+        field_list = getattr(self, list_name, None)
+        try:
+            row = field_list.entries[int(index)]  # type: ignore[union-attr]
+        except (AttributeError, IndexError, ValueError):
+            return None
+        return getattr(row.form, rest, None) if hasattr(row, "form") else row
 
     def has_errors(self) -> bool:
         return bool(self.form_errors) or any(field.errors for field in self)

@@ -5,28 +5,36 @@ from __future__ import annotations
 from functools import cache
 from zoneinfo import available_timezones
 
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField, TimeField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Regexp
+from wtforms import (
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Regexp
 
 from chapter.domain.schedule import WEEKDAYS
-from chapter.forms import BaseForm
+from chapter.forms import BaseForm, choices, strip
 from chapter.services.accounts import MIN_PASSWORD_LENGTH
 from chapter.services.chapters import ChapterDetails
 from chapter.services.members import MemberDetails
 
 
 @cache
-def timezone_choices() -> list[tuple[str, str]]:
+def timezone_choices() -> list[SelectChoice]:
     zones = sorted(zone for zone in available_timezones() if "/" in zone or zone == "UTC")
-    return [(zone, zone) for zone in zones]
+    return choices((zone, zone) for zone in zones)
 
 
 class ChapterForm(BaseForm):
     name = StringField("Chapter name", validators=[DataRequired(), Length(max=120)])
     meeting_weekday = SelectField(
-        "Meeting day", coerce=int, choices=list(enumerate(WEEKDAYS)), default=2
+        "Meeting day", coerce=int, choices=choices(enumerate(WEEKDAYS)), default=2
     )
-    meeting_time = TimeField("Meeting time (local)", validators=[DataRequired()])
+    meeting_time = TimeField("Meeting time (local)", validators=[InputRequired()])
     timezone = SelectField("Time zone", validators=[DataRequired()], default="Europe/London")
     location = StringField("Meeting place", validators=[Length(max=200)])
     currency = StringField(
@@ -36,7 +44,9 @@ class ChapterForm(BaseForm):
     )
     first_name = StringField("Leader's first name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Leader's last name", validators=[DataRequired(), Length(max=80)])
-    email = EmailField("Leader's e-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        "Leader's e-mail", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
     business_name = StringField(
         "Leader's business name", validators=[DataRequired(), Length(max=120)]
     )

@@ -5,19 +5,21 @@ from __future__ import annotations
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from chapter.forms import BaseForm
+from chapter.forms import BaseForm, strip
 from chapter.services.accounts import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(BaseForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    email = EmailField("E-mail", filters=[strip], validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     remember = BooleanField("Remember me on this device")
     submit = SubmitField("Log in")
 
 
 class ForgotPasswordForm(BaseForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        "E-mail", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
     submit = SubmitField("Send me a reset link")
 
 

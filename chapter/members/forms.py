@@ -14,10 +14,18 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from chapter.domain.roles import Position
-from chapter.forms import BaseForm
+from chapter.forms import BaseForm, choices, strip
 from chapter.services.members import MemberDetails, ProfileDetails
 
 EARLIEST = date(1950, 1, 1)
@@ -64,7 +72,9 @@ class ProfileForm(BaseForm):
 class MemberForm(BaseForm):
     first_name = StringField("First name", validators=[DataRequired(), Length(max=80)])
     last_name = StringField("Last name", validators=[DataRequired(), Length(max=80)])
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        "E-mail", filters=[strip], validators=[DataRequired(), Email(), Length(max=254)]
+    )
     business_name = StringField("Business name", validators=[DataRequired(), Length(max=120)])
     classification = StringField(
         "Classification",
@@ -75,7 +85,7 @@ class MemberForm(BaseForm):
     website = StringField(
         "Website", validators=[Optional(), Length(max=200), URL(message="Enter a full address.")]
     )
-    joined_on = DateField("Joined on", validators=[DataRequired(), in_range])
+    joined_on = DateField("Joined on", validators=[InputRequired(), in_range])
     renewal_on = DateField("Renewal date", validators=[Optional(), in_range])
     sponsor_id = SelectField("Sponsor", coerce=_optional_int, validate_choice=True)
     offer = TextAreaField("What they offer", validators=[Length(max=2000)])
@@ -87,8 +97,8 @@ class MemberForm(BaseForm):
         if field.data and self.joined_on.data and field.data < self.joined_on.data:
             raise ValidationError("The renewal date cannot be before the joining date.")
 
-    def set_sponsor_choices(self, choices: list[tuple[int, str]]) -> None:
-        self.sponsor_id.choices = [(None, "No sponsor"), *choices]  # type: ignore[list-item]
+    def set_sponsor_choices(self, sponsors: list[tuple[int, str]]) -> None:
+        self.sponsor_id.choices = choices(sponsors, empty="No sponsor")
 
     def details(self) -> MemberDetails:
         return MemberDetails(
@@ -115,6 +125,6 @@ class PositionForm(BaseForm):
     position = SelectField(
         "Leadership position",
         coerce=_position,
-        choices=[(None, "None (member)"), *((p, p.label) for p in Position)],  # type: ignore[list-item]
+        choices=choices(((p.value, p.label) for p in Position), empty="None (member)"),
     )
     submit = SubmitField("Save position")

@@ -89,15 +89,14 @@ def get_in_chapter(chapter_id: int, member_id: int) -> Member:
 
 
 def _search(query: Select[tuple[Member]], text: str) -> Select[tuple[Member]]:
-    words = text.split()
-    for word in words:
-        pattern = f"%{word.lower()}%"
+    for word in text.lower().split():
+        # autoescape: "%" and "_" typed by a person match themselves, not everything
         query = query.where(
             or_(
-                func.lower(User.first_name).like(pattern),
-                func.lower(User.last_name).like(pattern),
-                func.lower(Member.business_name).like(pattern),
-                func.lower(Member.classification).like(pattern),
+                func.lower(User.first_name).contains(word, autoescape=True),
+                func.lower(User.last_name).contains(word, autoescape=True),
+                func.lower(Member.business_name).contains(word, autoescape=True),
+                func.lower(Member.classification).contains(word, autoescape=True),
             )
         )
     return query
@@ -353,4 +352,16 @@ def renewals_due(members: list[Member], today: date, within_days: int) -> set[in
         for member in members
         if member.status is not MemberStatus.LEFT
         and renewal_is_due(member.renewal_on, today, within_days)
+    }
+
+
+def names_by_user(chapter_id: int) -> dict[int, str]:
+    """User id -> full name for the chapter's members (to show who did what)."""
+    return {
+        row.id: f"{row.first_name} {row.last_name}"
+        for row in db.session.execute(
+            db.select(User.id, User.first_name, User.last_name)
+            .join(Member, Member.user_id == User.id)
+            .where(Member.chapter_id == chapter_id)
+        )
     }
