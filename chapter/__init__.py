@@ -62,6 +62,7 @@ def init_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from chapter.admin import bp as admin_bp
+    from chapter.attendance import bp as attendance_bp
     from chapter.auth import bp as auth_bp
     from chapter.dashboard import bp as dashboard_bp
     from chapter.members import bp as members_bp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(members_bp, url_prefix="/members")
     app.register_blueprint(admin_bp)
+    app.register_blueprint(attendance_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

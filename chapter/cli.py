@@ -11,7 +11,7 @@ from chapter.db import utcnow
 from chapter.domain.schedule import WEEKDAYS
 from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.services import accounts, chapters, demo, members
+from chapter.services import accounts, chapters, demo, meetings, members
 
 chapter_cli = AppGroup("chapter", help="Manage chapters and the demo data.")
 
@@ -111,6 +111,14 @@ def load_demo(if_empty: bool) -> None:
         raise click.ClickException("the database already has accounts; demo not loaded")
     for login in logins:
         click.echo(f"  {login.role}: {login.email} / {login.password}")
+
+
+@chapter_cli.command("schedule")
+def schedule() -> None:
+    """Generate every chapter's meetings for the weeks ahead (run daily, e.g. from cron)."""
+    added = meetings.refresh_all_schedules(utcnow())
+    db.session.commit()
+    click.echo(f"Added {added} meeting(s).")
 
 
 @chapter_cli.command("make-admin")

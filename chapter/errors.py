@@ -24,6 +24,12 @@ class RuleViolation(ChapterError):
     status = 422
 
 
+class Conflict(ChapterError):
+    """Someone else changed the thing since the actor loaded it (HTTP 409)."""
+
+    status = 409
+
+
 class NotFound(ChapterError):
     """The thing does not exist, or is not in the actor's chapter (HTTP 404)."""
 
@@ -40,6 +46,7 @@ TITLES = {
     400: "Bad request",
     403: "Not allowed",
     404: "Page not found",
+    409: "Changed meanwhile",
     405: "Method not allowed",
     413: "File too large",
     422: "Cannot do that",

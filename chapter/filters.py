@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 
@@ -31,6 +32,18 @@ def time_local(value: datetime | None) -> str:
     return f"{value:%H:%M} ({value.tzinfo})"
 
 
+def time_in(value: datetime | None, timezone: str) -> str:
+    """An aware UTC datetime shown as local time in ``timezone``: ``07:00 (Europe/London)``."""
+    if value is None:
+        return ""
+    return f"{value.astimezone(ZoneInfo(timezone)):%H:%M} ({timezone})"
+
+
+def datetime_utc(value: datetime | None) -> str:
+    """``2026-11-23 16:40``."""
+    return "" if value is None else f"{value:%Y-%m-%d %H:%M}"
+
+
 def weekday(value: int) -> str:
     """``Wednesday`` for 2 (Monday = 0)."""
     return WEEKDAYS[value]
@@ -46,6 +59,8 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(date_short)
     app.add_template_filter(time_local)
     app.add_template_filter(weekday)
+    app.add_template_filter(time_in)
+    app.add_template_filter(datetime_utc)
     app.add_template_filter(hhmm)
     app.add_template_global(can)
     app.add_template_global(current_member)

@@ -9,10 +9,11 @@ from werkzeug.wrappers import Response
 from chapter import mail
 from chapter.auth import bp
 from chapter.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from chapter.db import utcnow
 from chapter.errors import RuleViolation
 from chapter.extensions import db, limiter
 from chapter.permissions import current_actor, public, signed_in
-from chapter.services import accounts, chapters
+from chapter.services import accounts, chapters, meetings
 
 LOGIN_FAILED = "The e-mail or password is not right, or the account cannot log in."
 
@@ -44,7 +45,9 @@ def login() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            db.session.commit()  # a rehashed password, if the parameters changed
+            if user.member is not None:
+                meetings.refresh_schedule(user.member.chapter_id, utcnow())
+            db.session.commit()  # a rehashed password; the schedule, extended
             login_user(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append(LOGIN_FAILED)

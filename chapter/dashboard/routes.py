@@ -7,24 +7,31 @@ from flask import render_template
 from chapter.dashboard import bp
 from chapter.db import utcnow
 from chapter.permissions import current_member, signed_in
-from chapter.services import chapters, members
+from chapter.services import attendance, chapters, meetings, members
 
 
 @bp.route("/")
 @signed_in
 def index() -> str:
     member = current_member()
-    chapter = next_meeting = None
-    pending_invitations = 0
+    context: dict[str, object] = {"member": member}
     if member is not None:
         chapter = chapters.get_chapter(member.chapter_id)
-        next_meeting = chapters.next_meeting(chapter, utcnow())
+        today = chapters.today_in(chapter, utcnow())
+        next_meeting = meetings.next_meeting(chapter.id, today)
+        context.update(
+            chapter=chapter,
+            next_meeting=next_meeting,
+            next_start=chapters.next_meeting(chapter, utcnow()),
+            my_row=attendance.announcement_of(next_meeting, member) if next_meeting else None,
+            standing=attendance.standing_of(
+                attendance.standings(chapter, today), member.id, chapter.absence_limit
+            ),
+        )
         if member.is_leader:
-            pending_invitations = members.without_password_count(member.chapter_id)
-    return render_template(
-        "dashboard/index.html",
-        member=member,
-        chapter=chapter,
-        next_meeting=next_meeting,
-        pending_invitations=pending_invitations,
-    )
+            context.update(
+                pending_invitations=members.without_password_count(chapter.id),
+                at_limit=attendance.members_at_limit(chapter, today),
+                open_roster=meetings.last_meeting_before(chapter.id, today),
+            )
+    return render_template("dashboard/index.html", **context)

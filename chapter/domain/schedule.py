@@ -24,6 +24,18 @@ def next_meeting_start(weekday: int, at: time, timezone: str, now: datetime) -> 
     return start
 
 
+def slot_dates(weekday: int, start: date, weeks: int) -> list[date]:
+    """The chapter's regular meeting dates: the first ``weekday`` on or after ``start``, then
+    every seven days, ``weeks`` dates in all."""
+    first = start + timedelta(days=(weekday - start.weekday()) % 7)
+    return [first + timedelta(weeks=week) for week in range(weeks)]
+
+
+def local_start(day: date, at: time, timezone: str) -> datetime:
+    """The aware start of a meeting held on ``day`` at local time ``at`` in ``timezone``."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(timezone))
+
+
 def renewal_is_due(renewal_on: date | None, today: date, within_days: int) -> bool:
     """A renewal is due when its date is on or before ``today + within_days`` (overdue too)."""
     return renewal_on is not None and renewal_on <= today + timedelta(days=within_days)

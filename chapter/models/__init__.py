@@ -1,8 +1,11 @@
 """All models, imported so that Alembic and the mappers see every table."""
 
+from chapter.models.attendance import Attendance
 from chapter.models.audit import AuditEvent
 from chapter.models.chapters import Chapter
+from chapter.models.guests import Guest, Visit
+from chapter.models.meetings import Meeting
 from chapter.models.members import Member
 from chapter.models.users import User
 
-__all__ = ["AuditEvent", "Chapter", "Member", "User"]
+__all__ = ["Attendance", "AuditEvent", "Chapter", "Guest", "Meeting", "Member", "User", "Visit"]

@@ -13,7 +13,7 @@ from chapter.domain.schedule import next_meeting_start
 from chapter.errors import NotFound, RuleViolation
 from chapter.extensions import db
 from chapter.models import Chapter, Member, User
-from chapter.services import audit, members
+from chapter.services import audit, meetings, members
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ def create_chapter(
     first_leader = members.add_member(chapter.id, leader, actor=actor, today=today)
     first_leader.position = Position.PRESIDENT
     db.session.flush()
+    meetings.ensure_schedule(chapter, today)
     return chapter, first_leader
 
 
@@ -103,3 +104,19 @@ def make_platform_admin(user: User, *, actor: User | None) -> None:
 def today_in(chapter: Chapter, now: datetime) -> date:
     """The calendar date in the chapter's time zone at ``now``."""
     return now.astimezone(ZoneInfo(chapter.timezone)).date()
+
+
+def update_settings(chapter: Chapter, *, location: str, absence_limit: int, actor: User) -> None:
+    """A leader changes the meeting place and the absence limit (audited)."""
+    before = {"location": chapter.location, "absence_limit": chapter.absence_limit}
+    chapter.location = location.strip()
+    chapter.absence_limit = absence_limit
+    db.session.flush()
+    audit.record(
+        actor,
+        "chapter.settings",
+        chapter,
+        chapter_id=chapter.id,
+        before=before,
+        after={"location": chapter.location, "absence_limit": absence_limit},
+    )

@@ -12,7 +12,16 @@ from chapter import create_app
 from chapter.extensions import db
 from tests.databases import fresh_database
 
-TABLES = {"chapters", "users", "members", "audit_events"}
+TABLES = {
+    "chapters",
+    "users",
+    "members",
+    "audit_events",
+    "meetings",
+    "attendance",
+    "guests",
+    "visits",
+}
 
 
 @pytest.fixture

@@ -1,0 +1,184 @@
+"""Forms for meetings, announcements and the roster. Validators check shape only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import (
+    DateField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from chapter.domain.attendance import Palms
+from chapter.domain.guests import FollowUp
+from chapter.forms import BaseForm, choices, strip
+from chapter.members.forms import in_range
+from chapter.services.attendance import ANNOUNCEABLE, RosterEntry, VisitorEntry
+from chapter.services.guests import GuestDetails
+
+
+def _palms(value: Any) -> Palms | None:
+    """Form value -> letter; an unknown letter is a form error, never a 500."""
+    if value in (None, "", "None"):
+        return None
+    return Palms(value)
+
+
+def _optional_int(value: Any) -> int | None:
+    return int(value) if value not in (None, "", "None") else None
+
+
+class SubstituteFields:
+    substitute_name = StringField("Substitute's name", validators=[Length(max=120)])
+    substitute_business = StringField("Substitute's business", validators=[Length(max=120)])
+    substitute_email = EmailField(
+        "Substitute's e-mail",
+        filters=[strip],
+        validators=[Optional(), Email(), Length(max=254)],
+        description="A member of another chapter on this platform is recognised by e-mail.",
+    )
+    substitute_phone = StringField("Substitute's phone", validators=[Length(max=40)])
+
+    def substitute_details(self) -> GuestDetails | None:
+        name = (self.substitute_name.data or "").strip()  # type: ignore[attr-defined]
+        if not name:
+            return None
+        return GuestDetails(
+            name=name,
+            business_name=self.substitute_business.data or "",  # type: ignore[attr-defined]
+            email=self.substitute_email.data or "",  # type: ignore[attr-defined]
+            phone=self.substitute_phone.data or "",  # type: ignore[attr-defined]
+        )
+
+
+class AnnounceForm(SubstituteFields, BaseForm):
+    status = RadioField(
+        "I will…",
+        choices=choices(
+            [
+                (Palms.SUBSTITUTE.value, "send a substitute"),
+                (Palms.MEDICAL.value, "be away for medical reasons (the leader confirms)"),
+                (Palms.ABSENT.value, "be absent"),
+            ]
+        ),
+        coerce=_palms,
+        validate_choice=False,
+        validators=[DataRequired(message="Choose one.")],
+    )
+    note = StringField("Note for the leader", validators=[Length(max=200)])
+    submit = SubmitField("Tell the chapter")
+
+    def validate_status(self, field: Any) -> None:
+        if field.data is not None and field.data not in ANNOUNCEABLE:
+            field.errors.append("Choose substitute, medical or absent.")
+
+
+class CancelForm(BaseForm):
+    reason = StringField("Reason (e.g. public holiday)", validators=[Length(max=200)])
+    submit = SubmitField("Cancel this meeting")
+
+
+class DateForm(BaseForm):
+    meets_on = DateField("Date", validators=[InputRequired(), in_range])
+    submit = SubmitField("Save")
+
+
+class RosterRowForm(Form):
+    member_id = HiddenField(filters=[_optional_int])
+    status = RadioField(
+        "Attendance",
+        choices=choices((letter.value, letter.label) for letter in Palms),
+        coerce=_palms,
+        validate_choice=False,
+    )
+    note = StringField("Note", validators=[Length(max=200)])
+    substitute_name = SubstituteFields.substitute_name
+    substitute_business = SubstituteFields.substitute_business
+    substitute_email = SubstituteFields.substitute_email
+    substitute_phone = SubstituteFields.substitute_phone
+    substitute_details = SubstituteFields.substitute_details
+
+    def entry(self) -> RosterEntry:
+        return RosterEntry(
+            member_id=self.member_id.data,  # type: ignore[arg-type]
+            status=self.status.data,
+            note=self.note.data or "",
+            substitute=self.substitute_details(),
+        )
+
+
+class VisitorRowForm(Form):
+    name = StringField("Visitor's name", validators=[Length(max=120)])
+    business_name = StringField("Business", validators=[Length(max=120)])
+    email = EmailField("E-mail", filters=[strip], validators=[Optional(), Email(), Length(max=254)])
+    phone = StringField("Phone", validators=[Length(max=40)])
+    invited_by_id = SelectField("Invited by", coerce=_optional_int, validate_choice=False)
+
+    def is_blank(self) -> bool:
+        return not any((self.name.data, self.business_name.data, self.email.data, self.phone.data))
+
+    def entry(self) -> VisitorEntry:
+        return VisitorEntry(
+            GuestDetails(
+                name=self.name.data or "",
+                business_name=self.business_name.data or "",
+                email=self.email.data or "",
+                phone=self.phone.data or "",
+            ),
+            invited_by_id=self.invited_by_id.data,
+        )
+
+
+class RosterForm(BaseForm):
+    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
+    rows = FieldList(FormField(RosterRowForm), max_entries=500)
+    visitors = FieldList(FormField(VisitorRowForm), min_entries=3, max_entries=50)
+    save = SubmitField("Save draft")
+    mark_rest_present = SubmitField("Mark everyone else present")
+    complete = SubmitField("Save and complete roster")
+
+    def set_member_choices(self, members: list[tuple[int, str]]) -> None:
+        for visitor in self.visitors:
+            visitor.form.invited_by_id.choices = choices(members, empty="—")
+
+    def entries(self) -> list[RosterEntry]:
+        return [row.form.entry() for row in self.rows]
+
+    def visitor_entries(self) -> list[VisitorEntry]:
+        return [v.form.entry() for v in self.visitors if not v.form.is_blank()]
+
+
+class SummaryForm(BaseForm):
+    class Meta:
+        csrf = False  # a GET form: reading only
+
+    start = DateField("From", validators=[InputRequired(), in_range])
+    end = DateField("To", validators=[InputRequired(), in_range])
+
+
+class FollowUpForm(BaseForm):
+    follow_up = SelectField(
+        "Follow-up", choices=choices((s.value, s.label) for s in FollowUp), coerce=FollowUp
+    )
+    responsible_id = SelectField("Member responsible", coerce=_optional_int)
+    follow_up_note = TextAreaField("Note", validators=[Length(max=500)])
+    submit = SubmitField("Save follow-up")
+
+
+class ChapterSettingsForm(BaseForm):
+    location = StringField("Meeting place", validators=[Length(max=200)])
+    absence_limit = IntegerField(
+        "Absence limit (rolling 6 months)", validators=[DataRequired(), NumberRange(1, 26)]
+    )
+    submit = SubmitField("Save settings")

@@ -1,0 +1,127 @@
+"""The attendance roster of a meeting (leaders): save a draft, complete, reopen, audit."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from chapter.attendance import bp
+from chapter.attendance.forms import RosterForm
+from chapter.attendance.routes import _meeting, today_for
+from chapter.domain.roles import Role
+from chapter.errors import Conflict, RuleViolation
+from chapter.extensions import db
+from chapter.forms import ActionForm
+from chapter.models import Chapter, Meeting
+from chapter.permissions import current_actor, role_required
+from chapter.services import attendance, audit, members
+
+
+def _fresh_form(roster: attendance.Roster) -> RosterForm:
+    """The roster form filled from what is stored."""
+    form = RosterForm(formdata=None, version=roster.meeting.roster_version)
+    for line in roster.lines:
+        row = line.attendance
+        substitute = row.substitute if row is not None else None
+        form.rows.append_entry(
+            {
+                "member_id": line.member.id,
+                "status": row.status.value if row else None,
+                "note": row.note if row else "",
+                "substitute_name": substitute.name if substitute else "",
+                "substitute_business": substitute.business_name if substitute else "",
+                "substitute_email": substitute.email if substitute else "",
+                "substitute_phone": substitute.phone if substitute else "",
+            }
+        )
+    return form
+
+
+def _page(
+    chapter: Chapter,
+    meeting: Meeting,
+    roster: attendance.Roster,
+    form: RosterForm,
+    status: int = 200,
+) -> tuple[str, int]:
+    form.set_member_choices(members.sponsor_choices(chapter.id))
+    lines = {line.member.id: line for line in roster.lines}
+    return render_template(
+        "attendance/roster.html",
+        chapter=chapter,
+        meeting=meeting,
+        roster=roster,
+        form=form,
+        lines=lines,
+        member_names=dict(members.sponsor_choices(chapter.id)),
+        action_form=ActionForm(),
+    ), status
+
+
+@bp.route("/meetings/<int:meeting_id>/roster", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def roster(meeting_id: int) -> Response | tuple[str, int]:
+    chapter, meeting = _meeting(meeting_id)
+    today = today_for(chapter)
+    current = attendance.load_roster(meeting, chapter, today)
+    form = RosterForm()
+    form.set_member_choices(members.sponsor_choices(chapter.id))
+    if not form.is_submitted():
+        return _page(chapter, meeting, current, _fresh_form(current))
+    if not form.validate():
+        return _page(chapter, meeting, current, form, 422)
+    try:
+        attendance.save_roster(
+            meeting,
+            chapter,
+            form.entries(),
+            form.visitor_entries(),
+            version=form.version.data,  # type: ignore[arg-type]
+            actor=current_actor(),
+            today=today,
+            mark_rest_present=bool(form.mark_rest_present.data),
+        )
+        if form.complete.data:
+            attendance.complete_roster(meeting, chapter, actor=current_actor(), today=today)
+    except Conflict as error:
+        db.session.rollback()
+        fresh = attendance.load_roster(meeting, chapter, today)
+        page_form = _fresh_form(fresh)
+        page_form.form_errors.append(error.message)
+        return _page(chapter, meeting, fresh, page_form, 409)
+    except RuleViolation as error:
+        db.session.rollback()
+        form.add_error(error)
+        return _page(chapter, meeting, attendance.load_roster(meeting, chapter, today), form, 422)
+    db.session.commit()
+    flash("Roster completed." if form.complete.data else "Roster saved as a draft.", "success")
+    return redirect(url_for("attendance.roster", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/roster/reopen", methods=["POST"])
+@role_required(Role.LEADER)
+def reopen(meeting_id: int) -> Response | tuple[str, int]:
+    chapter, meeting = _meeting(meeting_id)
+    try:
+        attendance.reopen_roster(meeting, actor=current_actor())
+    except RuleViolation as error:
+        db.session.rollback()
+        current = attendance.load_roster(meeting, chapter, today_for(chapter))
+        page_form = _fresh_form(current)
+        page_form.form_errors.append(error.message)
+        return _page(chapter, meeting, current, page_form, 422)
+    db.session.commit()
+    flash("Roster reopened: changes are possible again, and audited.", "success")
+    return redirect(url_for("attendance.roster", meeting_id=meeting.id))
+
+
+@bp.route("/meetings/<int:meeting_id>/audit")
+@role_required(Role.LEADER)
+def meeting_audit(meeting_id: int) -> str:
+    chapter, meeting = _meeting(meeting_id)
+    return render_template(
+        "attendance/audit.html",
+        meeting=meeting,
+        events=audit.list_for_subject("Meeting", meeting.id),
+        names=members.names_by_user(chapter.id),
+    )
