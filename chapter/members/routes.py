@@ -15,7 +15,7 @@ from chapter.members import bp
 from chapter.members.forms import MemberForm, PositionForm, ProfileForm
 from chapter.models import Member
 from chapter.permissions import current_actor, current_chapter_id, current_member, role_required
-from chapter.services import accounts, chapters, members
+from chapter.services import accounts, chapters, guests, members
 
 
 def _today():
@@ -101,15 +101,24 @@ def _invite(member: Member) -> None:
 @role_required(Role.LEADER)
 def new() -> Response | tuple[str, int]:
     chapter_id = current_chapter_id()
+    guest_id = request.args.get("guest_id", type=int)
+    guest = guests.get_in_chapter(chapter_id, guest_id) if guest_id else None
     form = MemberForm()
     form.set_sponsor_choices(members.sponsor_choices(chapter_id))
     if request.method == "GET":
         form.joined_on.data = _today()
+        if guest is not None:  # a visitor who joins: no retyping
+            form.first_name.data, form.last_name.data = guests.split_name(guest.name)
+            form.email.data = guest.email
+            form.business_name.data = guest.business_name
+            form.phone.data = guest.phone
     if form.validate_on_submit():
         try:
             member = members.add_member(
                 chapter_id, form.details(), actor=current_actor(), today=_today()
             )
+            if guest is not None:
+                guests.mark_joined(guest, member, actor=current_actor())
         except RuleViolation as error:
             db.session.rollback()
             form.add_error(error)
@@ -121,7 +130,7 @@ def new() -> Response | tuple[str, int]:
             else:
                 flash(f"Added {member.full_name}.", "success")
             return redirect(url_for("members.detail", member_id=member.id))
-    return render_template("members/new.html", form=form), form.status()
+    return render_template("members/new.html", form=form, guest=guest), form.status()
 
 
 @bp.route("/<int:member_id>/edit", methods=["GET", "POST"])

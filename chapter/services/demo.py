@@ -10,7 +10,7 @@ from datetime import date, time, timedelta
 from chapter.domain.roles import MemberStatus, Position
 from chapter.extensions import db
 from chapter.models import Chapter
-from chapter.services import accounts, chapters, members
+from chapter.services import accounts, chapters, demo_history, members
 
 DEMO_PASSWORD = "demo-chapter-2026"  # noqa: S105 - printed on purpose: demo data only
 DEMO_CHAPTER = "Demo Chapter (sample data)"
@@ -115,6 +115,7 @@ def load_demo(today: date) -> tuple[DemoLogin, ...]:
     members.assign_position(roster[5], Position.VICE_PRESIDENT, actor=leader.user)
     members.assign_position(roster[9], Position.SECRETARY_TREASURER, actor=leader.user)
     members.change_status(roster[-1], MemberStatus.ON_LEAVE, actor=leader.user, today=today)
+    demo_history.load(chapter, roster[:-1], leader, today)
     admin = accounts.add_account(LOGINS[2].email, "Ada", "Admin", is_platform_admin=True)
     admin.password_hash = password_hash
     db.session.flush()

@@ -25,9 +25,16 @@ def ensure_schedule(chapter: Chapter, today: date) -> int:
     """Create the missing regular meetings of the next GENERATE_WEEKS weeks; returns how many.
 
     Idempotent: a slot that already has a meeting (even moved or cancelled) is left alone.
+    """
+    return ensure_slots(chapter, today, GENERATE_WEEKS)
+
+
+def ensure_slots(chapter: Chapter, start: date, weeks: int) -> int:
+    """Create the chapter's regular meetings from ``start`` for ``weeks`` weeks where missing.
+
     Two processes doing this at once cannot create a slot twice (unique chapter + slot).
     """
-    slots = slot_dates(chapter.meeting_weekday, today, GENERATE_WEEKS)
+    slots = slot_dates(chapter.meeting_weekday, start, weeks)
     existing = set(
         db.session.scalars(
             db.select(Meeting.scheduled_on).where(
