@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "chapter"
-BLUEPRINTS = ("auth", "members", "admin", "dashboard")
+BLUEPRINTS = ("auth", "members", "attendance", "admin", "dashboard")
 
 
 def imports_of(path: Path) -> set[str]:
@@ -65,8 +65,8 @@ def test_models_import_no_flask_but_flask_login(path: Path) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [p for blueprint in BLUEPRINTS for p in modules(blueprint) if p.name == "routes.py"],
-    ids=lambda p: p.parent.name,
+    [p for blueprint in BLUEPRINTS for p in modules(blueprint) if p.name.endswith("routes.py")],
+    ids=lambda p: f"{p.parent.name}.{p.stem}",
 )
 def test_routes_do_not_query_or_import_sqlalchemy(path: Path) -> None:
     source = path.read_text()
@@ -76,8 +76,8 @@ def test_routes_do_not_query_or_import_sqlalchemy(path: Path) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [p for blueprint in BLUEPRINTS for p in modules(blueprint) if p.name == "routes.py"],
-    ids=lambda p: p.parent.name,
+    [p for blueprint in BLUEPRINTS for p in modules(blueprint) if p.name.endswith("routes.py")],
+    ids=lambda p: f"{p.parent.name}.{p.stem}",
 )
 def test_every_route_declares_who_may_use_it(path: Path) -> None:
     tree = ast.parse(path.read_text())
