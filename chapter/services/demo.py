@@ -123,8 +123,10 @@ def load_demo(today: date) -> tuple[DemoLogin, ...]:
 
 
 def _demo_email(first: str, last: str) -> str:
-    ascii_last = unicodedata.normalize("NFKD", last).encode("ascii", "ignore").decode()
-    return f"{first.lower()}.{ascii_last.lower()}@demo.example"
+    def ascii_lower(name: str) -> str:
+        return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+    return f"{ascii_lower(first)}.{ascii_lower(last)}@demo.example"
 
 
 def _details(
@@ -160,7 +162,8 @@ def _next_anniversary(joined: date, today: date) -> date:
     except ValueError:  # 29 February
         candidate = joined.replace(year=year, day=28)
     if candidate < today:
-        candidate = candidate.replace(year=year + 1, day=min(candidate.day, 28))
+        day = 28 if (candidate.month, candidate.day) == (2, 29) else candidate.day
+        candidate = candidate.replace(year=year + 1, day=day)
     return candidate
 
 

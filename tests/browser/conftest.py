@@ -53,7 +53,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     if not CHROMIUM.exists():  # only reached under CHAPTER_REQUIRE_BROWSER=1
-        pytest.fail(f"CHAPTER_REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)")
+        pytest.fail(
+            f"CHAPTER_REQUIRE_BROWSER=1 but {CHROMIUM} is missing (apt-get install chromium)"
+        )
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
