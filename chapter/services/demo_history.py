@@ -11,9 +11,13 @@ from chapter.models import Chapter, Meeting, Member
 from chapter.services import attendance, guests, meetings
 
 WEEKS = 16
-LETTERS = [Palms.PRESENT] * 40 + [Palms.LATE] * 3 + [Palms.ABSENT] * 2 + [Palms.MEDICAL] + [
-    Palms.SUBSTITUTE
-] * 2
+LETTERS = (
+    [Palms.PRESENT] * 40
+    + [Palms.LATE] * 3
+    + [Palms.ABSENT] * 2
+    + [Palms.MEDICAL]
+    + [Palms.SUBSTITUTE] * 2
+)
 SUBSTITUTES = (
     ("Lena Vogel", "Vogel Bookkeeping"),
     ("Omar Farouk", "Farouk Events"),
@@ -63,21 +67,34 @@ def load(chapter: Chapter, roster: list[Member], leader: Member, today: date) ->
             name, business = VISITORS[(index // 3) % len(VISITORS)]
             visitors.append(
                 attendance.VisitorEntry(
-                    guests.GuestDetails(name, business, f"{name.split()[0].lower()}@visitor.example"),
+                    guests.GuestDetails(
+                        name, business, f"{name.split()[0].lower()}@visitor.example"
+                    ),
                     invited_by_id=rng.choice(roster).id,
                 )
             )
         attendance.save_roster(
-            meeting, chapter, entries, visitors, version=meeting.roster_version,
-            actor=leader.user, today=meeting.meets_on,
+            meeting,
+            chapter,
+            entries,
+            visitors,
+            version=meeting.roster_version,
+            actor=leader.user,
+            today=meeting.meets_on,
         )
         attendance.complete_roster(meeting, chapter, actor=leader.user, today=meeting.meets_on)
     upcoming = meetings.next_meeting(chapter.id, today)
     if upcoming is not None:
         attendance.announce(
-            upcoming, roster[3], Palms.SUBSTITUTE,
-            substitute=guests.GuestDetails("Lena Vogel", "Vogel Bookkeeping", "lena@substitute.example"),
-            note="Away at a trade fair", today=today,
+            upcoming,
+            roster[3],
+            Palms.SUBSTITUTE,
+            substitute=guests.GuestDetails(
+                "Lena Vogel", "Vogel Bookkeeping", "lena@substitute.example"
+            ),
+            note="Away at a trade fair",
+            today=today,
         )
-        attendance.announce(upcoming, roster[12], Palms.MEDICAL, substitute=None,
-                            note="Minor surgery", today=today)
+        attendance.announce(
+            upcoming, roster[12], Palms.MEDICAL, substitute=None, note="Minor surgery", today=today
+        )
