@@ -35,7 +35,8 @@ VISITORS = (
 
 def load(chapter: Chapter, roster: list[Member], leader: Member, today: date) -> None:
     """Past meetings with completed rosters (one cancelled for a holiday), substitutes,
-    visitors, and one member at the absence limit; plus announcements for the next meeting."""
+    visitors, and one member at the absence limit; the last roster still open; and
+    announcements for the next meeting."""
     rng = random.Random(7)
     start = today - timedelta(weeks=WEEKS)
     meetings.ensure_slots(chapter, start, WEEKS)
@@ -45,7 +46,8 @@ def load(chapter: Chapter, roster: list[Member], leader: Member, today: date) ->
         .order_by(Meeting.meets_on)
     ).all()
     habitual_absentee = roster[7]
-    for index, meeting in enumerate(past):
+    # The most recent meeting's roster is left for the leader to fill in.
+    for index, meeting in enumerate(past[:-1]):
         if index == 5:
             meetings.cancel(meeting, "Bank holiday", actor=leader.user, today=meeting.meets_on)
             continue
