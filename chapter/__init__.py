@@ -44,7 +44,10 @@ def default_database(app: Flask) -> None:
 
 
 def init_extensions(app: Flask) -> None:
-    from chapter import models  # noqa: F401 - every table is known to Alembic
+    from chapter import (
+        mail_outbox,
+        models,  # noqa: F401 - every table is known to Alembic
+    )
     from chapter.auth.session import init_login
     from chapter.db_events import enable_sqlite_foreign_keys
     from chapter.extensions import bootstrap, csrf, db, limiter, mail, migrate
@@ -57,6 +60,7 @@ def init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     bootstrap.init_app(app)
     mail.init_app(app)
+    mail_outbox.install()
     init_login(app)
 
 
@@ -66,12 +70,14 @@ def register_blueprints(app: Flask) -> None:
     from chapter.auth import bp as auth_bp
     from chapter.dashboard import bp as dashboard_bp
     from chapter.members import bp as members_bp
+    from chapter.referrals import bp as referrals_bp
 
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(members_bp, url_prefix="/members")
     app.register_blueprint(admin_bp)
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(referrals_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+from chapter.domain.money import format_money
 from chapter.domain.schedule import WEEKDAYS
 from chapter.permissions import can, current_member
 
@@ -54,11 +55,17 @@ def hhmm(value: time | None) -> str:
     return "" if value is None else f"{value:%H:%M}"
 
 
+def money(cents: int | None, currency: str) -> str:
+    """``GBP 1,234.50`` for 123450 cents."""
+    return "" if cents is None else format_money(cents, currency)
+
+
 def register_filters(app: Flask) -> None:
     app.add_template_filter(date_long)
     app.add_template_filter(date_short)
     app.add_template_filter(time_local)
     app.add_template_filter(weekday)
+    app.add_template_filter(money)
     app.add_template_filter(time_in)
     app.add_template_filter(datetime_utc)
     app.add_template_filter(hhmm)

@@ -3,8 +3,6 @@ my attendance, the summary, and the chapter's attendance settings."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -18,6 +16,7 @@ from chapter.attendance.forms import (
     DateForm,
     SummaryForm,
 )
+from chapter.csv_download import csv_response
 from chapter.db import utcnow
 from chapter.domain.attendance import Palms
 from chapter.domain.roles import Role
@@ -282,18 +281,13 @@ def summary() -> Response | tuple[str, int]:
 
 
 def _summary_csv(rows: list[attendance_reports.SummaryRow], start: date, end: date) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(SUMMARY_COLUMNS)
-    for row in rows:
-        writer.writerow(
+    return csv_response(
+        f"attendance-{start.isoformat()}-{end.isoformat()}.csv",
+        SUMMARY_COLUMNS,
+        (
             [row.name, *(row.counts[letter] for letter in Palms), row.meetings, row.visitors]
-        )
-    filename = f"attendance-{start.isoformat()}-{end.isoformat()}.csv"
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            for row in rows
+        ),
     )
 
 

@@ -6,8 +6,9 @@ from flask import render_template
 
 from chapter.dashboard import bp
 from chapter.db import utcnow
+from chapter.forms import ActionForm
 from chapter.permissions import current_member, signed_in
-from chapter.services import attendance, chapters, meetings, members
+from chapter.services import attendance, chapters, meetings, members, notifications, referrals
 
 
 @bp.route("/")
@@ -27,6 +28,9 @@ def index() -> str:
             standing=attendance.standing_of(
                 attendance.standings(chapter, today), member.id, chapter.absence_limit
             ),
+            new_slips=referrals.new_count(member.id),
+            notices=notifications.unread(member.id),
+            action_form=ActionForm(),
         )
         if member.is_leader:
             context.update(

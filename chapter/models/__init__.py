@@ -6,6 +6,22 @@ from chapter.models.chapters import Chapter
 from chapter.models.guests import Guest, Visit
 from chapter.models.meetings import Meeting
 from chapter.models.members import Member
+from chapter.models.notifications import Notification
+from chapter.models.referrals import EducationCredit, OneToOne, ReferralSlip, ThankYou
 from chapter.models.users import User
 
-__all__ = ["Attendance", "AuditEvent", "Chapter", "Guest", "Meeting", "Member", "User", "Visit"]
+__all__ = [
+    "Attendance",
+    "AuditEvent",
+    "Chapter",
+    "EducationCredit",
+    "Guest",
+    "Meeting",
+    "Member",
+    "Notification",
+    "OneToOne",
+    "ReferralSlip",
+    "ThankYou",
+    "User",
+    "Visit",
+]

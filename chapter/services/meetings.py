@@ -9,6 +9,7 @@ from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 
 from chapter.domain.schedule import local_start, slot_dates
+from chapter.domain.weeks import MEETING_LENGTH, MeetingWeek, week_for
 from chapter.errors import NotFound, RuleViolation
 from chapter.extensions import db
 from chapter.models import Chapter, Meeting, User
@@ -231,3 +232,32 @@ def add_extra(chapter: Chapter, day: date, *, actor: User, today: date) -> Meeti
     db.session.flush()
     audit.record(actor, "meeting.added", meeting, chapter_id=chapter.id, after=_state(meeting))
     return meeting
+
+
+def week_of(chapter: Chapter, moment: datetime) -> Meeting | None:
+    """The meeting an activity reported at ``moment`` counts toward (see domain.weeks).
+
+    The schedule is extended first, so a chapter always has a week to count toward.
+    """
+    ensure_schedule(chapter, moment.astimezone(ZoneInfo(chapter.timezone)).date())
+    return find_week(chapter, moment)
+
+
+def find_week(chapter: Chapter, moment: datetime) -> Meeting | None:
+    """Like ``week_of``, reading only (for pages)."""
+    candidates = db.session.scalars(
+        db.select(Meeting)
+        .where(
+            Meeting.chapter_id == chapter.id,
+            Meeting.is_cancelled.is_(False),
+            Meeting.roster_completed_at.is_(None),
+            Meeting.starts_at > moment - MEETING_LENGTH,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(3)
+    ).all()
+    chosen = week_for(
+        moment,
+        [MeetingWeek(m.id, m.starts_at, m.is_cancelled, m.roster_is_completed) for m in candidates],
+    )
+    return next((m for m in candidates if m.id == chosen), None)

@@ -365,3 +365,28 @@ def names_by_user(chapter_id: int) -> dict[int, str]:
             .where(Member.chapter_id == chapter_id)
         )
     }
+
+
+def names_by_member(chapter_id: int) -> dict[int, str]:
+    """Member id -> full name for everyone who was ever in the chapter (one query)."""
+    return {
+        row.id: f"{row.first_name} {row.last_name}"
+        for row in db.session.execute(
+            db.select(Member.id, User.first_name, User.last_name)
+            .join(Member.user)
+            .where(Member.chapter_id == chapter_id)
+        )
+    }
+
+
+def active_choices(chapter_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the chapter's active members, by name."""
+    return [
+        (row.id, f"{row.first_name} {row.last_name}")
+        for row in db.session.execute(
+            db.select(Member.id, User.first_name, User.last_name)
+            .join(Member.user)
+            .where(Member.chapter_id == chapter_id, Member.status == MemberStatus.ACTIVE)
+            .order_by(User.last_name, User.first_name)
+        )
+    ]
