@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select
+from sqlalchemy import Select, or_
 from sqlalchemy.exc import IntegrityError
 
 from chapter.domain.schedule import local_start, slot_dates
@@ -36,14 +36,15 @@ def ensure_slots(chapter: Chapter, start: date, weeks: int) -> int:
     Two processes doing this at once cannot create a slot twice (unique chapter + slot).
     """
     slots = slot_dates(chapter.meeting_weekday, start, weeks)
-    existing = set(
-        db.session.scalars(
-            db.select(Meeting.scheduled_on).where(
-                Meeting.chapter_id == chapter.id, Meeting.scheduled_on.in_(slots)
-            )
+    # A slot is filled by its own meeting, or by another meeting (moved or extra) on its date.
+    filled = db.session.execute(
+        db.select(Meeting.scheduled_on, Meeting.meets_on).where(
+            Meeting.chapter_id == chapter.id,
+            or_(Meeting.scheduled_on.in_(slots), Meeting.meets_on.in_(slots)),
         )
-    )
-    missing = [slot for slot in slots if slot not in existing]
+    ).all()
+    taken = {day for row in filled for day in row if day is not None}
+    missing = [slot for slot in slots if slot not in taken]
     if not missing:
         return 0
     try:
