@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from chapter.db import utcnow
 from chapter.domain.attendance import Palms
 from chapter.extensions import db
-from chapter.models import Chapter, Meeting, Member
-from chapter.services import attendance, guests, meetings
+from chapter.models import Chapter, Meeting, Member, Notification
+from chapter.services import attendance, demo_ledger, guests, meetings
 
 WEEKS = 16
 LETTERS = (
@@ -72,9 +73,10 @@ def load(chapter: Chapter, roster: list[Member], leader: Member, today: date) ->
                     guests.GuestDetails(
                         name, business, f"{name.split()[0].lower()}@visitor.example"
                     ),
-                    invited_by_id=rng.choice(roster).id,
+                    invited_by_id=rng.choice(entries).member_id,
                 )
             )
+        demo_ledger.play_week(chapter, [m for m in roster if m.is_active], meeting, rng)
         attendance.save_roster(
             meeting,
             chapter,
@@ -85,6 +87,9 @@ def load(chapter: Chapter, roster: list[Member], leader: Member, today: date) ->
             today=meeting.meets_on,
         )
         attendance.complete_roster(meeting, chapter, actor=leader.user, today=meeting.meets_on)
+    # The open week has a few slips too; older news is already read.
+    db.session.execute(db.update(Notification).values(read_at=utcnow()))
+    demo_ledger.play_week(chapter, [m for m in roster if m.is_active], past[-1], rng)
     upcoming = meetings.next_meeting(chapter.id, today)
     if upcoming is not None:
         attendance.announce(
