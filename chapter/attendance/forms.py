@@ -128,7 +128,7 @@ class VisitorRowForm(Form):
     def is_blank(self) -> bool:
         return not any((self.name.data, self.business_name.data, self.email.data, self.phone.data))
 
-    def entry(self) -> VisitorEntry:
+    def entry(self, row: int) -> VisitorEntry:
         return VisitorEntry(
             GuestDetails(
                 name=self.name.data or "",
@@ -137,6 +137,7 @@ class VisitorRowForm(Form):
                 phone=self.phone.data or "",
             ),
             invited_by_id=self.invited_by_id.data,
+            row=row,
         )
 
 
@@ -156,7 +157,11 @@ class RosterForm(BaseForm):
         return [row.form.entry() for row in self.rows]
 
     def visitor_entries(self) -> list[VisitorEntry]:
-        return [v.form.entry() for v in self.visitors if not v.form.is_blank()]
+        return [
+            visitor.form.entry(row)
+            for row, visitor in enumerate(self.visitors)
+            if not visitor.form.is_blank()
+        ]
 
 
 class SummaryForm(BaseForm):
@@ -179,6 +184,6 @@ class FollowUpForm(BaseForm):
 class ChapterSettingsForm(BaseForm):
     location = StringField("Meeting place", validators=[Length(max=200)])
     absence_limit = IntegerField(
-        "Absence limit (rolling 6 months)", validators=[DataRequired(), NumberRange(1, 26)]
+        "Absence limit (rolling 6 months)", validators=[InputRequired(), NumberRange(1, 26)]
     )
     submit = SubmitField("Save settings")

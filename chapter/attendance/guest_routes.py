@@ -43,7 +43,7 @@ def follow_up(guest_id: int) -> Response | tuple[str, int]:
     chapter_id = current_chapter_id()
     guest = guests.get_in_chapter(chapter_id, guest_id)
     form = FollowUpForm(obj=guest)
-    form.responsible_id.choices = choices(members.sponsor_choices(chapter_id), empty="Nobody yet")
+    form.responsible_id.choices = choices(members.active_choices(chapter_id), empty="Nobody yet")
     if form.validate_on_submit():
         try:
             guests.update_follow_up(

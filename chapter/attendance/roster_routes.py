@@ -44,7 +44,7 @@ def _page(
     form: RosterForm,
     status: int = 200,
 ) -> tuple[str, int]:
-    form.set_member_choices(members.sponsor_choices(chapter.id))
+    form.set_member_choices(members.active_choices(chapter.id))
     lines = {line.member.id: line for line in roster.lines}
     return render_template(
         "attendance/roster.html",
@@ -53,7 +53,7 @@ def _page(
         roster=roster,
         form=form,
         lines=lines,
-        member_names=dict(members.sponsor_choices(chapter.id)),
+        member_names=members.names_by_member(chapter.id),
         action_form=ActionForm(),
     ), status
 
@@ -65,7 +65,7 @@ def roster(meeting_id: int) -> Response | tuple[str, int]:
     today = today_for(chapter)
     current = attendance.load_roster(meeting, chapter, today)
     form = RosterForm()
-    form.set_member_choices(members.sponsor_choices(chapter.id))
+    form.set_member_choices(members.active_choices(chapter.id))
     if not form.is_submitted():
         return _page(chapter, meeting, current, _fresh_form(current))
     if not form.validate():

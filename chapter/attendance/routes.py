@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from chapter.attendance import bp
@@ -261,14 +262,15 @@ SUMMARY_COLUMNS = ["Member", "P", "A", "L", "M", "S", "Meetings", "Visitors"]
 def summary() -> Response | tuple[str, int]:
     chapter = my_chapter()
     today = today_for(chapter)
-    form = SummaryForm(request.args, start=today - timedelta(days=182), end=today)
-    rows = None
-    if request.args and not form.validate():
-        return render_template(
-            "attendance/summary.html", form=form, rows=None, chapter=chapter, letters=list(Palms)
-        ), 422
-    if form.start.data > form.end.data:  # type: ignore[operator]
-        form.end.errors = ["The end must not be before the start."]
+    # Missing dates default to the last six months; given ones are validated.
+    args = MultiDict({"start": (today - timedelta(days=182)).isoformat(), "end": today.isoformat()})
+    for key in ("start", "end", "format"):
+        if key in request.args:
+            args[key] = request.args[key]
+    form = SummaryForm(args)
+    if not form.validate() or form.start.data > form.end.data:  # type: ignore[operator]
+        if not form.errors:
+            form.end.errors = ["The end must not be before the start."]
         return render_template(
             "attendance/summary.html", form=form, rows=None, chapter=chapter, letters=list(Palms)
         ), 422

@@ -103,6 +103,8 @@ def new() -> Response | tuple[str, int]:
     chapter_id = current_chapter_id()
     guest_id = request.args.get("guest_id", type=int)
     guest = guests.get_in_chapter(chapter_id, guest_id) if guest_id else None
+    if guest is not None and guest.joined_as_id is not None:
+        raise RuleViolation(f"{guest.name} is already a member of the chapter.")
     form = MemberForm()
     form.set_sponsor_choices(members.sponsor_choices(chapter_id))
     if request.method == "GET":

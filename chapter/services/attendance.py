@@ -45,6 +45,7 @@ class RosterEntry:
 class VisitorEntry:
     details: guests.GuestDetails
     invited_by_id: int | None = None
+    row: int = 0  # the form row it came from, to show an error where it belongs
 
 
 @dataclass
@@ -202,12 +203,12 @@ def _validate(
                 field=f"rows-{index}-substitute_name",
             )
     member_ids = {line.member.id for line in roster.lines} | {m.id for m in roster.on_leave}
-    for index, visitor in enumerate(visitors):
+    for visitor in visitors:
         if not visitor.details.name.strip():
-            raise RuleViolation("Enter the visitor's name.", field=f"visitors-{index}-name")
+            raise RuleViolation("Enter the visitor's name.", field=f"visitors-{visitor.row}-name")
         if visitor.invited_by_id is not None and visitor.invited_by_id not in member_ids:
             raise RuleViolation(
-                "Choose a member of this chapter.", field=f"visitors-{index}-invited_by_id"
+                "Choose a member of this chapter.", field=f"visitors-{visitor.row}-invited_by_id"
             )
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func
 
+from chapter.db import utcnow
 from chapter.domain.roles import MemberStatus, Position
 from chapter.domain.schedule import next_meeting_start
 from chapter.errors import NotFound, RuleViolation
@@ -60,7 +61,8 @@ def create_chapter(
     first_leader = members.add_member(chapter.id, leader, actor=actor, today=today)
     first_leader.position = Position.PRESIDENT
     db.session.flush()
-    meetings.ensure_schedule(chapter, today)
+    # From the chapter's own date: behind UTC, tonight's meeting is still ahead.
+    meetings.ensure_schedule(chapter, min(today, today_in(chapter, utcnow())))
     return chapter, first_leader
 
 

@@ -25,17 +25,24 @@ class GuestDetails:
 
 
 def find_or_add(chapter_id: int, details: GuestDetails) -> Guest:
-    """The chapter's guest with this e-mail (details refreshed), or a new guest.
+    """The chapter's guest with this e-mail (or, without an e-mail, this name and no
+    e-mail), with details refreshed; or a new guest.
 
     A guest whose e-mail belongs to a member of another chapter on the platform is linked to
     that member (a substitute from another chapter).
     """
     email = normalise_email(details.email) if details.email else ""
-    guest = None
-    if email:
-        guest = db.session.scalar(
-            db.select(Guest).where(Guest.chapter_id == chapter_id, Guest.email == email).limit(1)
-        )
+    same_person = (
+        Guest.email == email
+        if email  # without an e-mail, the same name without an e-mail is the same person
+        else (func.lower(Guest.name) == details.name.strip().lower()) & (Guest.email == "")
+    )
+    guest = db.session.scalar(
+        db.select(Guest)
+        .where(Guest.chapter_id == chapter_id, same_person)
+        .order_by(Guest.id)
+        .limit(1)
+    )
     if guest is None:
         guest = Guest(chapter_id=chapter_id, name=details.name.strip(), email=email)
         db.session.add(guest)
@@ -80,6 +87,7 @@ class GuestRow:
     visits: int
     substitutions: int
     responsible_name: str | None
+    invited_by: str | None  # who invited them on their latest visit
 
 
 def follow_up_query(chapter_id: int, status: FollowUp | None = None) -> Select[tuple[Guest]]:
@@ -111,7 +119,15 @@ def follow_up_rows(guests: list[Guest]) -> list[GuestRow]:
             .group_by(Attendance.substitute_id)
         ).all()
     )
+    inviters = dict(
+        db.session.execute(
+            db.select(Visit.guest_id, Visit.invited_by_id)
+            .where(Visit.guest_id.in_(ids), Visit.invited_by_id.is_not(None))
+            .order_by(Visit.id)  # the latest visit wins in the dict
+        ).all()
+    )
     responsible_ids = {guest.responsible_id for guest in guests if guest.responsible_id}
+    responsible_ids |= set(inviters.values())
     names = {
         row.id: f"{row.first_name} {row.last_name}"
         for row in db.session.execute(
@@ -126,6 +142,7 @@ def follow_up_rows(guests: list[Guest]) -> list[GuestRow]:
             visits.get(guest.id, 0),
             substitutions.get(guest.id, 0),
             names.get(guest.responsible_id) if guest.responsible_id else None,
+            names.get(inviters[guest.id]) if guest.id in inviters else None,
         )
         for guest in guests
     ]
