@@ -74,32 +74,30 @@ def new_slip() -> Response | tuple[str, int]:
     return render_template("referrals/new.html", form=form), form.status()
 
 
+def _slip_list(mode: str, title: str) -> str:
+    member, chapter = me()
+    query = (
+        referrals.inbox_query(member.id) if mode == "inbox" else referrals.given_query(member.id)
+    )
+    return render_template(
+        "referrals/list.html",
+        page=db.paginate(query, per_page=20, max_per_page=100),
+        names=members.names_by_member(chapter.id),
+        mode=mode,
+        title=title,
+    )
+
+
 @bp.route("/referrals/inbox")
 @role_required(Role.MEMBER)
 def inbox() -> str:
-    member, chapter = me()
-    page = db.paginate(referrals.inbox_query(member.id), per_page=20, max_per_page=100)
-    return render_template(
-        "referrals/list.html",
-        page=page,
-        names=members.names_by_member(chapter.id),
-        mode="inbox",
-        title="Referrals received",
-    )
+    return _slip_list("inbox", "Referrals received")
 
 
 @bp.route("/referrals/given")
 @role_required(Role.MEMBER)
 def given() -> str:
-    member, chapter = me()
-    page = db.paginate(referrals.given_query(member.id), per_page=20, max_per_page=100)
-    return render_template(
-        "referrals/list.html",
-        page=page,
-        names=members.names_by_member(chapter.id),
-        mode="given",
-        title="Referrals I gave",
-    )
+    return _slip_list("given", "Referrals I gave")
 
 
 def _slip_page(slip_id: int, **forms: BaseForm) -> tuple[str, int]:

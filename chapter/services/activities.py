@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from chapter.domain.referrals import may_refer, may_void
+from chapter.domain.referrals import may_refer
 from chapter.errors import NotFound, RuleViolation
 from chapter.extensions import db
 from chapter.models import Chapter, EducationCredit, Member, OneToOne
@@ -80,18 +80,15 @@ def dispute(entry: OneToOne, member: Member, reason: str, *, now: datetime) -> N
 
 def void_one_to_one(entry: OneToOne, actor: Member, reason: str, *, now: datetime) -> None:
     """The member who logged it (within 7 days) or a leader voids a one-to-one."""
-    if entry.is_voided:
-        raise RuleViolation("This one-to-one is already voided.")
-    if not may_void(
-        is_leader=actor.is_leader,
-        is_author=entry.logged_by_id == actor.id,
+    referrals.void(
+        entry,
+        actor,
+        reason,
+        what="one-to-one",
+        author_id=entry.logged_by_id,
         created_at=entry.created_at,
         now=now,
-    ):
-        raise RuleViolation("Only its author (within 7 days) or a leader can void it.")
-    if not reason.strip():
-        raise RuleViolation("Say why it is voided.", field="reason")
-    referrals.void_entry(entry, actor.user, reason, now)
+    )
 
 
 def log_education(

@@ -159,18 +159,47 @@ def void_slip(slip: ReferralSlip, actor: Member, reason: str, *, now: datetime) 
 
     The slip stays, struck through, and leaves every total. A leader's void is audited.
     """
-    if slip.is_voided:
-        raise RuleViolation("This slip is already voided.")
-    if not may_void(
-        is_leader=actor.is_leader,
-        is_author=slip.giver_id == actor.id,
+    void(
+        slip,
+        actor,
+        reason,
+        what="slip",
+        author_id=slip.giver_id,
         created_at=slip.passed_at,
         now=now,
+    )
+
+
+def void(
+    entry: object,
+    actor: Member,
+    reason: str,
+    *,
+    what: str,
+    author_id: int | None,
+    created_at: datetime,
+    now: datetime,
+    leaders_may: bool = True,
+) -> None:
+    """The one rule for corrections: its author within seven days (or a leader at any time,
+    where ``leaders_may``), always with a reason; the entry stays, voided and audited."""
+    if entry.is_voided:  # type: ignore[attr-defined]
+        raise RuleViolation(f"This {what} is already voided.")
+    if not may_void(
+        is_leader=leaders_may and actor.is_leader,
+        is_author=author_id == actor.id,
+        created_at=created_at,
+        now=now,
     ):
-        raise RuleViolation("Only the giver (within 7 days) or a leader can void this slip.")
+        who = (
+            "its author (within 7 days) or a leader"
+            if leaders_may
+            else "its author, within 7 days,"
+        )
+        raise RuleViolation(f"Only {who} can void this {what}.")
     if not reason.strip():
-        raise RuleViolation("Say why the slip is voided.", field="reason")
-    void_entry(slip, actor.user, reason, now)
+        raise RuleViolation(f"Say why the {what} is voided.", field="reason")
+    void_entry(entry, actor.user, reason, now)
 
 
 def void_entry(entry: object, user: User, reason: str, now: datetime) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from chapter.domain.money import format_money
-from chapter.domain.referrals import BusinessType, may_refer, may_void
+from chapter.domain.referrals import BusinessType, may_refer
 from chapter.errors import NotFound, RuleViolation
 from chapter.extensions import db
 from chapter.models import Chapter, Member, ReferralSlip, ThankYou
@@ -76,19 +76,20 @@ def get_own(member: Member, thank_you_id: int) -> ThankYou:
 
 
 def void_thank_you(thank_you: ThankYou, actor: Member, reason: str, *, now: datetime) -> None:
-    """The thanker voids their thank-you within seven days (it leaves every total)."""
-    if thank_you.is_voided:
-        raise RuleViolation("This thank-you is already voided.")
-    if not may_void(
-        is_leader=False,
-        is_author=thank_you.thanker_id == actor.id,
+    """The thanker voids their thank-you within seven days (it leaves every total).
+
+    Leaders may not: they must never learn who thanked whom.
+    """
+    referrals.void(
+        thank_you,
+        actor,
+        reason,
+        what="thank-you",
+        author_id=thank_you.thanker_id,
         created_at=thank_you.created_at,
         now=now,
-    ):
-        raise RuleViolation("A thank-you can be voided by its author within 7 days.")
-    if not reason.strip():
-        raise RuleViolation("Say why the thank-you is voided.", field="reason")
-    referrals.void_entry(thank_you, actor.user, reason, now)
+        leaders_may=False,
+    )
 
 
 def slip_choices(thanker_id: int) -> list[tuple[int, str]]:
