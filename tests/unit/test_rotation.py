@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from itertools import pairwise
 from datetime import date, timedelta
+from itertools import pairwise
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
