@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from chapter.dashboard import bp as dashboard_bp
     from chapter.members import bp as members_bp
     from chapter.referrals import bp as referrals_bp
+    from chapter.rotation import bp as rotation_bp
 
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(auth_bp)
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(attendance_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(rotation_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -26,7 +26,7 @@ from chapter.extensions import db
 from chapter.forms import ActionForm
 from chapter.models import Chapter, Meeting
 from chapter.permissions import current_actor, current_chapter_id, current_member, role_required
-from chapter.services import attendance, attendance_reports, chapters, meetings
+from chapter.services import attendance, attendance_reports, chapters, meetings, members, rotation
 
 
 def my_chapter() -> Chapter:
@@ -148,12 +148,18 @@ def _leader_change(meeting_id: int, change, done: str) -> BaseResponse | tuple[s
     chapter, meeting = _meeting(meeting_id)
     try:
         change(chapter, meeting)
+        changes = rotation.follow_changes(
+            chapter.id, actor=current_actor(), today=today_for(chapter)
+        )
     except RuleViolation as error:
         db.session.rollback()
         flash(error.message, "danger")
         return _detail_page(chapter, meeting, status=422)
     db.session.commit()
     flash(done, "success")
+    if changes:
+        names = members.names_by_member(chapter.id)
+        flash("Presentation rotation updated: " + rotation.describe_changes(changes, names), "info")
     return redirect(url_for("attendance.detail", meeting_id=meeting.id))
 
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import render_template
 
 from chapter.dashboard import bp
 from chapter.db import utcnow
 from chapter.forms import ActionForm
 from chapter.permissions import current_member, signed_in
-from chapter.services import attendance, chapters, meetings, members, notifications, referrals
+from chapter.services import (
+    attendance,
+    chapters,
+    meetings,
+    members,
+    notifications,
+    referrals,
+    rotation,
+)
 
 
 @bp.route("/")
@@ -29,6 +39,7 @@ def index() -> str:
                 attendance.standings(chapter, today), member.id, chapter.absence_limit
             ),
             new_slips=referrals.new_count(member.id),
+            presenting=rotation.next_presentation(member.id, today, within=timedelta(weeks=4)),
             notices=notifications.unread(member.id),
             action_form=ActionForm(),
         )

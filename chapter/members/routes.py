@@ -15,7 +15,7 @@ from chapter.members import bp
 from chapter.members.forms import MemberForm, PositionForm, ProfileForm
 from chapter.models import Member
 from chapter.permissions import current_actor, current_chapter_id, current_member, role_required
-from chapter.services import accounts, chapters, guests, members
+from chapter.services import accounts, chapters, guests, members, rotation
 
 
 def _today():
@@ -121,11 +121,13 @@ def new() -> Response | tuple[str, int]:
             )
             if guest is not None:
                 guests.mark_joined(guest, member, actor=current_actor())
+            changes = rotation.follow_changes(chapter_id, actor=current_actor(), today=_today())
         except RuleViolation as error:
             db.session.rollback()
             form.add_error(error)
         else:
             db.session.commit()
+            _flash_rotation(changes, chapter_id)
             if form.send_invitation.data:
                 _invite(member)
                 flash(f"Added {member.full_name} and e-mailed an invitation.", "success")
@@ -158,6 +160,13 @@ def edit(member_id: int) -> Response | tuple[str, int]:
     return render_template("members/edit.html", form=form, member=member), form.status()
 
 
+def _flash_rotation(changes: list[rotation.Change], chapter_id: int) -> None:
+    """Tell the leader which presentation slots moved because membership changed."""
+    if changes:
+        names = members.names_by_member(chapter_id)
+        flash("Presentation rotation updated: " + rotation.describe_changes(changes, names), "info")
+
+
 def _detail_refused(member_id: int, error: RuleViolation) -> tuple[str, int]:
     """The member's page again, with the reason a one-button action was refused (422)."""
     member = members.get_in_chapter(current_chapter_id(), member_id)
@@ -170,11 +179,13 @@ def _status_action(member_id: int, status: MemberStatus, done: str) -> Response 
     member = members.get_in_chapter(current_chapter_id(), member_id)
     try:
         members.change_status(member, status, actor=current_actor(), today=_today())
+        changes = rotation.follow_changes(member.chapter_id, actor=current_actor(), today=_today())
     except RuleViolation as error:
         db.session.rollback()
         return _detail_refused(member_id, error)
     db.session.commit()
     flash(f"{member.full_name} {done}.", "success")
+    _flash_rotation(changes, member.chapter_id)
     return redirect(url_for("members.detail", member_id=member_id))
 
 

@@ -8,6 +8,7 @@ from chapter.models.meetings import Meeting
 from chapter.models.members import Member
 from chapter.models.notifications import Notification
 from chapter.models.referrals import EducationCredit, OneToOne, ReferralSlip, ThankYou
+from chapter.models.rotation import Presentation, SwapRequest
 from chapter.models.users import User
 
 __all__ = [
@@ -20,7 +21,9 @@ __all__ = [
     "Member",
     "Notification",
     "OneToOne",
+    "Presentation",
     "ReferralSlip",
+    "SwapRequest",
     "ThankYou",
     "User",
     "Visit",

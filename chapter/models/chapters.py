@@ -27,6 +27,10 @@ class Chapter(Timestamps, Base):
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     presenters_per_meeting: Mapped[int] = mapped_column(SmallInteger, default=1)
     absence_limit: Mapped[int] = mapped_column(SmallInteger, default=3)
+    # New members are not scheduled to present in their first weeks.
+    rotation_grace_weeks: Mapped[int] = mapped_column(SmallInteger, default=4, server_default="4")
+    # Secret part of the chapter's iCalendar feed URL; reset to revoke it.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
 
     def __repr__(self) -> str:

@@ -50,6 +50,8 @@ class Member(Timestamps, Base):
     left_on: Mapped[date | None]
     position: Mapped[Position | None] = mapped_column(enum_column(Position, "member_position"))
     sponsor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
+    # Secret part of the member's own iCalendar feed URL; reset to revoke it.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     user: Mapped[User] = relationship(back_populates="member", lazy="joined", innerjoin=True)
     chapter: Mapped[Chapter] = relationship(lazy="raise_on_sql")

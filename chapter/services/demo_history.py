@@ -7,9 +7,10 @@ from datetime import date, timedelta
 
 from chapter.db import utcnow
 from chapter.domain.attendance import Palms
+from chapter.domain.rotation_states import Outcome
 from chapter.extensions import db
 from chapter.models import Chapter, Meeting, Member, Notification
-from chapter.services import attendance, demo_ledger, guests, meetings
+from chapter.services import attendance, demo_ledger, guests, meetings, rotation
 
 WEEKS = 16
 LETTERS = (
@@ -76,6 +77,16 @@ def load(chapter: Chapter, roster: list[Member], leader: Member, today: date) ->
                     invited_by_id=rng.choice(entries).member_id,
                 )
             )
+        rotation.regenerate(chapter, actor=None, today=meeting.meets_on)
+        for presentation in rotation.presentations_for([meeting.id])[meeting.id]:
+            outcome = Outcome.NO_SHOW if index == 9 else Outcome.PRESENTED
+            rotation.record_outcome(
+                presentation,
+                outcome,
+                chapter_id=chapter.id,
+                actor=leader.user,
+                today=meeting.meets_on,
+            )
         demo_ledger.play_week(chapter, [m for m in roster if m.is_active], meeting, rng)
         attendance.save_roster(
             meeting,
@@ -90,6 +101,7 @@ def load(chapter: Chapter, roster: list[Member], leader: Member, today: date) ->
     # The open week has a few slips too; older news is already read.
     db.session.execute(db.update(Notification).values(read_at=utcnow()))
     demo_ledger.play_week(chapter, [m for m in roster if m.is_active], past[-1], rng)
+    rotation.regenerate(chapter, actor=None, today=today)
     upcoming = meetings.next_meeting(chapter.id, today)
     if upcoming is not None:
         attendance.announce(

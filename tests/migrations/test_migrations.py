@@ -21,6 +21,13 @@ TABLES = {
     "attendance",
     "guests",
     "visits",
+    "referral_slips",
+    "thank_yous",
+    "one_to_ones",
+    "education_credits",
+    "notifications",
+    "presentations",
+    "swap_requests",
 }
 
 
