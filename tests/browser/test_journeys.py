@@ -64,7 +64,11 @@ def test_leader_adds_a_member_who_then_appears_in_the_directory(
     page.get_by_label("Joined on").fill(date(2026, 3, 2).isoformat())
     page.get_by_role("button", name="Add member").click()
 
-    expect(page.get_by_role("status")).to_contain_text("Added Ngozi Abiola")
+    expect(page.get_by_role("status").filter(has_text="Added Ngozi Abiola")).to_be_visible()
+    # She never presented, so the rotation puts her in the first unconfirmed slot.
+    expect(
+        page.get_by_role("status").filter(has_text="Presentation rotation updated")
+    ).to_contain_text("Ngozi Abiola")
     expect(page.get_by_role("heading", name="Ngozi Abiola")).to_be_visible()
     expect(page.get_by_text("Abiola Florals")).to_be_visible()
 
