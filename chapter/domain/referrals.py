@@ -59,6 +59,16 @@ class EntryType(StrEnum):
             "education": "Education credit",
         }[self.value]
 
+    def noun(self, count: int) -> str:
+        """``referral slips`` for 3, ``thank-you (TYFCB)`` for 1."""
+        singular, plural = {
+            "slip": ("referral slip", "referral slips"),
+            "thank_you": ("thank-you (TYFCB)", "thank-yous (TYFCB)"),
+            "one_to_one": ("one-to-one", "one-to-ones"),
+            "education": ("education credit entry", "education credit entries"),
+        }[self.value]
+        return singular if count == 1 else plural
+
 
 def may_void(*, is_leader: bool, is_author: bool, created_at: datetime, now: datetime) -> bool:
     """The author may void their own entry within seven days; a leader at any time."""

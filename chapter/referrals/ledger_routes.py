@@ -160,7 +160,10 @@ def chapter_ledger() -> Response | str:
     _, chapter = me()
     entry_type = EntryType(_choice("type", [t.value for t in EntryType], EntryType.SLIP.value))
     status_arg = _choice("status", ["", *(s.value for s in SlipStatus)], "")
-    member_id = request.args.get("member", type=int)
+    member_arg = request.args.get("member", "")
+    if member_arg and not member_arg.isdigit():
+        abort(400)
+    member_id = int(member_arg) if member_arg else None
     week_arg = request.args.get("week", "")
     weeks = ledgers.chapter_weeks(chapter.id)
     week_on = next((w for w in weeks if w.isoformat() == week_arg), None)

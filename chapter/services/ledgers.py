@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, case, func, or_
+from sqlalchemy import Select, case, func, or_, union
 
 from chapter.domain.referrals import EntryType, SlipKind, SlipStatus
 from chapter.domain.weeks import Period
@@ -259,14 +259,14 @@ def chapter_totals(chapter_id: int, chosen: ChapterFilter) -> ChapterTotals:
     return ChapterTotals(row[0], int(row[1]), int(row[2]))
 
 
-def chapter_weeks(chapter_id: int, limit: int = 60) -> list[date]:
-    """The weeks (meeting dates) that have ledger entries, newest first, for the filter."""
-    return list(
-        db.session.scalars(
-            db.select(ReferralSlip.week_on)
-            .where(ReferralSlip.chapter_id == chapter_id)
-            .group_by(ReferralSlip.week_on)
-            .order_by(ReferralSlip.week_on.desc())
-            .limit(limit)
+def chapter_weeks(chapter_id: int, limit: int = 104) -> list[date]:
+    """The weeks (meeting dates) that have ledger entries of any kind, newest first."""
+    weeks = union(
+        *(
+            db.select(model.week_on.label("week_on")).where(model.chapter_id == chapter_id)  # type: ignore[attr-defined]
+            for model in MODELS.values()
         )
+    ).subquery()
+    return list(
+        db.session.scalars(db.select(weeks.c.week_on).order_by(weeks.c.week_on.desc()).limit(limit))
     )
