@@ -51,6 +51,7 @@ def init_extensions(app: Flask) -> None:
     from chapter.auth.session import init_login
     from chapter.db_events import enable_sqlite_foreign_keys
     from chapter.extensions import bootstrap, csrf, db, limiter, mail, migrate
+    from chapter.services import weekly_totals
 
     db.init_app(app)
     with app.app_context():
@@ -61,6 +62,7 @@ def init_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     mail.init_app(app)
     mail_outbox.install()
+    weekly_totals.install()
     init_login(app)
 
 

@@ -11,7 +11,7 @@ from chapter.db import utcnow
 from chapter.domain.schedule import WEEKDAYS
 from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.services import accounts, chapters, demo, meetings, members
+from chapter.services import accounts, chapters, demo, meetings, members, weekly_totals
 
 chapter_cli = AppGroup("chapter", help="Manage chapters and the demo data.")
 
@@ -119,6 +119,18 @@ def schedule() -> None:
     added = meetings.refresh_all_schedules(utcnow())
     db.session.commit()
     click.echo(f"Added {added} meeting(s).")
+
+
+@chapter_cli.command("rebuild-weekly-totals")
+def rebuild_weekly_totals() -> None:
+    """Recompute every chapter's per-member weekly summary from the raw rows."""
+    from chapter.models import Chapter
+
+    rows = 0
+    for chapter_id in db.session.scalars(db.select(Chapter.id)):
+        rows += weekly_totals.rebuild(chapter_id)
+    db.session.commit()
+    click.echo(f"Rebuilt {rows} member-week row(s).")
 
 
 @chapter_cli.command("make-admin")

@@ -10,6 +10,7 @@ from chapter.models.notifications import Notification
 from chapter.models.referrals import EducationCredit, OneToOne, ReferralSlip, ThankYou
 from chapter.models.rotation import Presentation, SwapRequest
 from chapter.models.users import User
+from chapter.models.weekly_totals import WeeklyTotal
 
 __all__ = [
     "Attendance",
@@ -27,4 +28,5 @@ __all__ = [
     "ThankYou",
     "User",
     "Visit",
+    "WeeklyTotal",
 ]

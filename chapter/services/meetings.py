@@ -12,7 +12,15 @@ from chapter.domain.schedule import local_start, slot_dates
 from chapter.domain.weeks import MEETING_LENGTH, MeetingWeek, week_for
 from chapter.errors import NotFound, RuleViolation
 from chapter.extensions import db
-from chapter.models import Chapter, Meeting, User
+from chapter.models import (
+    Chapter,
+    EducationCredit,
+    Meeting,
+    OneToOne,
+    ReferralSlip,
+    ThankYou,
+    User,
+)
 from chapter.services import audit
 
 SCHEDULE_WEEKS = 12
@@ -209,6 +217,11 @@ def move(meeting: Meeting, new_date: date, chapter: Chapter, *, actor: User, tod
     before = _state(meeting)
     meeting.meets_on = new_date
     meeting.starts_at = local_start(new_date, chapter.meeting_time, chapter.timezone)
+    # What was reported for this meeting moves with it.
+    for model in (ReferralSlip, ThankYou, OneToOne, EducationCredit):
+        db.session.execute(
+            db.update(model).where(model.meeting_id == meeting.id).values(week_on=new_date)
+        )
     db.session.flush()
     audit.record(
         actor,

@@ -28,6 +28,7 @@ TABLES = {
     "notifications",
     "presentations",
     "swap_requests",
+    "weekly_totals",
 }
 
 

@@ -1,0 +1,53 @@
+"""Per member, per week: what they gave, received and did. A derived summary, kept in step
+with the raw rows in the same transaction, so leaderboards never scan the slip table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from chapter.db import Base
+
+COUNT_COLUMNS = (
+    "given_inside",
+    "given_outside",
+    "received_inside",
+    "received_outside",
+    "one_to_ones",
+    "visitors",
+    "education_credits",
+    "present",
+    "absent",
+    "late",
+    "medical",
+    "substitute",
+)
+MONEY_COLUMNS = ("tyfcb_credited_cents", "tyfcb_thanked_cents")
+COLUMNS = COUNT_COLUMNS + MONEY_COLUMNS
+
+
+class WeeklyTotal(Base):
+    __tablename__ = "weekly_totals"
+    __table_args__ = (Index("ix_weekly_totals_chapter_id_week_on", "chapter_id", "week_on"),)
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="RESTRICT"), primary_key=True
+    )
+    week_on: Mapped[date] = mapped_column(primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="RESTRICT"))
+    given_inside: Mapped[int] = mapped_column(Integer, default=0)
+    given_outside: Mapped[int] = mapped_column(Integer, default=0)
+    received_inside: Mapped[int] = mapped_column(Integer, default=0)
+    received_outside: Mapped[int] = mapped_column(Integer, default=0)
+    one_to_ones: Mapped[int] = mapped_column(Integer, default=0)
+    visitors: Mapped[int] = mapped_column(Integer, default=0)
+    education_credits: Mapped[int] = mapped_column(Integer, default=0)
+    present: Mapped[int] = mapped_column(Integer, default=0)
+    absent: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0)
+    medical: Mapped[int] = mapped_column(Integer, default=0)
+    substitute: Mapped[int] = mapped_column(Integer, default=0)
+    tyfcb_credited_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    tyfcb_thanked_cents: Mapped[int] = mapped_column(BigInteger, default=0)
