@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from chapter.attendance import bp as attendance_bp
     from chapter.auth import bp as auth_bp
     from chapter.dashboard import bp as dashboard_bp
+    from chapter.leaderboard import bp as leaderboard_bp
     from chapter.members import bp as members_bp
     from chapter.referrals import bp as referrals_bp
     from chapter.rotation import bp as rotation_bp
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(attendance_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(rotation_bp)
+    app.register_blueprint(leaderboard_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

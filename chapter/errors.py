@@ -86,7 +86,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> tuple[str, int]:
         status = error.code or 500
-        message = None if status != 429 else MESSAGES[429]
+        custom = error.description != type(error).description  # abort(400, description=...)
+        message = error.description if custom else MESSAGES.get(status)
         return render_error(status, message)
 
     @app.errorhandler(500)

@@ -144,6 +144,12 @@ def withdraw(meeting_id: int) -> BaseResponse | tuple[str, int]:
     return redirect(url_for("attendance.detail", meeting_id=meeting.id))
 
 
+def _flash_rotation(changes: list[rotation.Change], chapter_id: int) -> None:
+    if changes:
+        names = members.names_by_member(chapter_id)
+        flash("Presentation rotation updated: " + rotation.describe_changes(changes, names), "info")
+
+
 def _leader_change(meeting_id: int, change, done: str) -> BaseResponse | tuple[str, int]:
     chapter, meeting = _meeting(meeting_id)
     try:
@@ -157,9 +163,7 @@ def _leader_change(meeting_id: int, change, done: str) -> BaseResponse | tuple[s
         return _detail_page(chapter, meeting, status=422)
     db.session.commit()
     flash(done, "success")
-    if changes:
-        names = members.names_by_member(chapter.id)
-        flash("Presentation rotation updated: " + rotation.describe_changes(changes, names), "info")
+    _flash_rotation(changes, chapter.id)
     return redirect(url_for("attendance.detail", meeting_id=meeting.id))
 
 
@@ -204,12 +208,16 @@ def move(meeting_id: int) -> BaseResponse | tuple[str, int]:
                 actor=current_actor(),  # type: ignore[arg-type]
                 today=today_for(chapter),
             )
+            changes = rotation.follow_changes(
+                chapter.id, actor=current_actor(), today=today_for(chapter)
+            )
         except RuleViolation as error:
             db.session.rollback()
             form.add_error(error)
         else:
             db.session.commit()
             flash("The meeting is moved.", "success")
+            _flash_rotation(changes, chapter.id)
             return redirect(url_for("attendance.detail", meeting_id=meeting.id))
     return render_template("attendance/move.html", form=form, meeting=meeting), form.status()
 
@@ -227,12 +235,16 @@ def new() -> BaseResponse | tuple[str, int]:
                 actor=current_actor(),  # type: ignore[arg-type]
                 today=today_for(chapter),
             )
+            changes = rotation.follow_changes(
+                chapter.id, actor=current_actor(), today=today_for(chapter)
+            )
         except RuleViolation as error:
             db.session.rollback()
             form.add_error(error)
         else:
             db.session.commit()
             flash("Extra meeting added.", "success")
+            _flash_rotation(changes, chapter.id)
             return redirect(url_for("attendance.detail", meeting_id=meeting.id))
     return render_template("attendance/new.html", form=form), form.status()
 

@@ -110,6 +110,7 @@ def member_feed(member: Member, chapter: Chapter, today: date) -> bytes:
                 description,
             )
         )
+    calendar.add_missing_timezones()  # a VTIMEZONE for every TZID used (RFC 5545 3.6.5)
     return calendar.to_ical()
 
 
@@ -131,4 +132,5 @@ def chapter_feed(chapter: Chapter, today: date) -> bytes:
                 f"Feature presentation: {who}" if who else "",
             )
         )
+    calendar.add_missing_timezones()  # a VTIMEZONE for every TZID used (RFC 5545 3.6.5)
     return calendar.to_ical()

@@ -310,7 +310,7 @@ def confirmed_ids(meetings: list[Meeting]) -> set[int]:
     )
 
 
-def follow_changes(chapter_id: int, *, actor: User, today: date) -> list[Change]:
+def follow_changes(chapter_id: int, *, actor: User | None, today: date) -> list[Change]:
     """After membership or the schedule changed: recompute the unconfirmed slots, if the
     chapter keeps a rotation at all. Returns the slots that changed, for the leader."""
     has_rotation = db.session.scalar(

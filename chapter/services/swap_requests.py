@@ -19,6 +19,10 @@ def ask(requester: Member, mine: Presentation, theirs: Presentation, *, today: d
         raise RuleViolation("You can only offer your own slot.")
     if theirs.member_id == requester.id:
         raise RuleViolation("Choose another member's slot.", field="target_id")
+    if theirs.meeting_id == mine.meeting_id:
+        raise RuleViolation(
+            "You both present at that meeting: choose a slot at another one.", field="target_id"
+        )
     _, my_meeting = rotation.get_in_chapter(requester.chapter_id, mine.id)
     _, their_meeting = rotation.get_in_chapter(requester.chapter_id, theirs.id)
     for meeting in (my_meeting, their_meeting):
