@@ -1,0 +1,64 @@
+"""The PALMS summary report (leaders): on screen, as CSV and as XLSX."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Response, render_template, request
+from werkzeug.datastructures import MultiDict
+
+from chapter.attendance.forms import SummaryForm
+from chapter.csv_download import csv_response
+from chapter.db import utcnow
+from chapter.domain.roles import Role
+from chapter.leaderboard import bp
+from chapter.permissions import current_chapter_id, role_required
+from chapter.services import chapters, reports
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/reports/palms")
+@role_required(Role.LEADER)
+def palms() -> Response | tuple[str, int]:
+    chapter = chapters.get_chapter(current_chapter_id())
+    today = chapters.today_in(chapter, utcnow())
+    args = MultiDict({"start": (today - timedelta(days=182)).isoformat(), "end": today.isoformat()})
+    for key in ("start", "end"):
+        if key in request.args:
+            args[key] = request.args[key]
+    form = SummaryForm(args)
+    if not form.validate() or form.start.data > form.end.data:  # type: ignore[operator]
+        if not form.errors:
+            form.end.errors = ["The end must not be before the start."]
+        return render_template(
+            "leaderboard/palms.html",
+            form=form,
+            rows=None,
+            chapter=chapter,
+            header=reports.PALMS_HEADER,
+        ), 422
+    start: date = form.start.data  # type: ignore[assignment]
+    end: date = form.end.data  # type: ignore[assignment]
+    rows, total = reports.palms_summary(chapter.id, start, end)
+    name = f"palms-summary-{start.isoformat()}-{end.isoformat()}"
+    output = request.args.get("format", "")
+    if output == "csv":
+        return csv_response(
+            f"{name}.csv", reports.PALMS_HEADER, [row.cells() for row in [*rows, total]]
+        )
+    if output == "xlsx":
+        title = f"Chapter Summary PALMS: {chapter.name}, {start:%d %b %Y} to {end:%d %b %Y}"
+        return Response(
+            reports.palms_xlsx(rows, total, title),
+            mimetype=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
+    return render_template(
+        "leaderboard/palms.html",
+        form=form,
+        rows=rows,
+        total=total,
+        chapter=chapter,
+        header=reports.PALMS_HEADER,
+    ), 200
