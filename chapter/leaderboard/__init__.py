@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("leaderboard", __name__)
 
-from chapter.leaderboard import report_routes, routes  # noqa: E402, F401
+from chapter.leaderboard import light_routes, report_routes, routes  # noqa: E402, F401

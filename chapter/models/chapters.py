@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
-from sqlalchemy import CheckConstraint, SmallInteger, String
+from sqlalchemy import JSON, CheckConstraint, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chapter.db import Base, Timestamps
@@ -29,6 +30,8 @@ class Chapter(Timestamps, Base):
     absence_limit: Mapped[int] = mapped_column(SmallInteger, default=3)
     # New members are not scheduled to present in their first weeks.
     rotation_grace_weeks: Mapped[int] = mapped_column(SmallInteger, default=4, server_default="4")
+    # The chapter's traffic-light scoring table (data; None = the default preset).
+    scoring: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Secret part of the chapter's iCalendar feed URL; reset to revoke it.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_demo: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,213 @@
+"""Traffic lights: a six-month score per member from a scoring table that is data.
+
+A table has metrics; each metric takes a measure (counted, per week, or per month over the
+member's weeks) and ordered bands that give points. Bands are tried best first: for a
+"higher is better" metric the first band whose ``min`` the value reaches; for "lower is
+better" the first whose ``max`` the value does not exceed. The total's colour comes from
+the table's thresholds; a member with no weeks in the window is grey.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+MEASURES = {
+    "referrals_given": "referrals given",
+    "visitors": "visitors",
+    "absences": "absences",
+    "lates": "lates",
+    "equivalent_absences": "equivalent absences (A + L ÷ 3, rounded down)",
+    "one_to_ones": "one-to-ones",
+    "education_credits": "education credits",
+    "tyfcb": "TYFCB credited",
+    "attendance": "meetings attended (share)",
+    "testimonials": "testimonials (not recorded on this platform)",
+}
+PER = ("count", "week", "month")
+COLOURS = ("green", "amber", "red", "grey")
+WEEKS_PER_MONTH = Decimal("4.345")
+
+
+@dataclass(frozen=True)
+class Band:
+    points: int
+    min: Decimal | None = None
+    max: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    measure: str
+    per: str
+    higher_is_better: bool
+    bands: tuple[Band, ...]
+    scored: bool = True
+
+    @property
+    def maximum(self) -> int:
+        return max((band.points for band in self.bands), default=0)
+
+
+@dataclass(frozen=True)
+class ScoringTable:
+    name: str
+    green: int
+    amber: int
+    red: int
+    metrics: tuple[Metric, ...]
+
+    @property
+    def maximum(self) -> int:
+        return sum(metric.maximum for metric in self.metrics if metric.scored)
+
+
+def _number(value: Any, where: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except Exception as error:
+        raise ValueError(f"{where}: {value!r} is not a number") from error
+
+
+def parse_table(data: Mapping[str, Any]) -> ScoringTable:
+    """A scoring table from its data form (JSON), checked; ValueError says what is wrong."""
+    if not isinstance(data, Mapping):
+        raise ValueError("the table must be an object")
+    colours = data.get("colours", {})
+    try:
+        green, amber, red = int(colours["green"]), int(colours["amber"]), int(colours["red"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError("colours needs whole numbers for green, amber and red") from error
+    if not green > amber > red >= 0:
+        raise ValueError("the colour thresholds must fall: green > amber > red >= 0")
+    metrics = []
+    for index, raw in enumerate(data.get("metrics") or []):
+        where = f"metric {index + 1}"
+        if not isinstance(raw, Mapping):
+            raise ValueError(f"{where} must be an object")
+        measure = raw.get("measure")
+        if measure not in MEASURES:
+            raise ValueError(f"{where}: unknown measure {measure!r}")
+        per = raw.get("per", "count")
+        if per not in PER:
+            raise ValueError(f"{where}: 'per' must be one of {', '.join(PER)}")
+        higher = bool(raw.get("higher_is_better", True))
+        bands = []
+        for band in raw.get("bands") or []:
+            limit = band.get("min" if higher else "max")
+            bands.append(
+                Band(
+                    points=int(band.get("points", 0)),
+                    min=_number(limit, where) if higher and limit is not None else None,
+                    max=_number(limit, where) if not higher and limit is not None else None,
+                )
+            )
+        if not bands and raw.get("scored", True):
+            raise ValueError(f"{where}: a scored metric needs bands")
+        metrics.append(
+            Metric(
+                key=str(raw.get("key") or measure),
+                label=str(raw.get("label") or MEASURES[measure]),
+                measure=measure,
+                per=per,
+                higher_is_better=higher,
+                bands=tuple(bands),
+                scored=bool(raw.get("scored", True)),
+            )
+        )
+    if not metrics:
+        raise ValueError("the table needs at least one metric")
+    return ScoringTable(str(data.get("name", "Custom")), green, amber, red, tuple(metrics))
+
+
+@dataclass(frozen=True)
+class Measures:
+    """A member's raw counts over the window."""
+
+    weeks: int
+    referrals_given: int = 0
+    visitors: int = 0
+    absences: int = 0
+    lates: int = 0
+    one_to_ones: int = 0
+    education_credits: int = 0
+    tyfcb_cents: int = 0
+    attended: int = 0  # present, late or substitute
+
+
+def value_of(metric: Metric, measures: Measures) -> Decimal:
+    """The number a metric judges: a count, or a rate per week or per month."""
+    raw = {
+        "referrals_given": measures.referrals_given,
+        "visitors": measures.visitors,
+        "absences": measures.absences,
+        "lates": measures.lates,
+        "equivalent_absences": measures.absences + measures.lates // 3,
+        "one_to_ones": measures.one_to_ones,
+        "education_credits": measures.education_credits,
+        "tyfcb": Decimal(measures.tyfcb_cents) / 100,
+        "attendance": measures.attended,
+        "testimonials": 0,
+    }[metric.measure]
+    value = Decimal(raw)
+    if metric.per == "week" and measures.weeks:
+        value /= measures.weeks
+    elif metric.per == "month" and measures.weeks:
+        value /= Decimal(measures.weeks) / WEEKS_PER_MONTH
+    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _fits(band: Band, value: Decimal, higher: bool) -> bool:
+    if higher:
+        return band.min is None or value >= band.min
+    return band.max is None or value <= band.max
+
+
+@dataclass(frozen=True)
+class MetricScore:
+    metric: Metric
+    value: Decimal
+    points: int
+    next_band: Band | None  # the band one step better, if any: what would move them up
+
+
+@dataclass(frozen=True)
+class Score:
+    total: int
+    colour: str
+    metrics: tuple[MetricScore, ...]
+
+
+def colour_for(total: int, table: ScoringTable, weeks: int) -> str:
+    if weeks == 0:
+        return "grey"
+    if total >= table.green:
+        return "green"
+    if total >= table.amber:
+        return "amber"
+    if total >= table.red:
+        return "red"
+    return "grey"
+
+
+def score(table: ScoringTable, measures: Measures) -> Score:
+    """Points per metric, the total, its colour, and for each metric the next better band."""
+    results = []
+    for metric in table.metrics:
+        value = value_of(metric, measures)
+        points, next_band = 0, None
+        if metric.scored and measures.weeks:
+            for position, band in enumerate(metric.bands):
+                if _fits(band, value, metric.higher_is_better):
+                    points = band.points
+                    next_band = metric.bands[position - 1] if position > 0 else None
+                    break
+            else:
+                next_band = metric.bands[-1] if metric.bands else None
+        results.append(MetricScore(metric, value, points, next_band))
+    total = sum(result.points for result in results)
+    return Score(total, colour_for(total, table, measures.weeks), tuple(results))
