@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
@@ -10,11 +12,14 @@ from chapter import mail
 from chapter.admin import bp
 from chapter.admin.forms import ChapterForm, SetupForm
 from chapter.db import utcnow
+from chapter.domain.attendance import months_before
+from chapter.domain.chapter_health import BANDS
 from chapter.domain.roles import Role
 from chapter.errors import RuleViolation
 from chapter.extensions import db
 from chapter.permissions import current_actor, public, role_required
 from chapter.services import accounts, chapters, members
+from chapter.services import region as region_service
 
 
 @bp.route("/setup", methods=["GET", "POST"])
@@ -94,4 +99,28 @@ def chapter_detail(chapter_id: int) -> str:
         leaders=members.leaders(chapter_id),
         counts=members.status_counts(chapter_id),
         next_meeting=chapters.next_meeting(chapter, utcnow()),
+    )
+
+
+@bp.route("/admin/region")
+@role_required(Role.PLATFORM_ADMIN)
+def region() -> str:
+    today = utcnow().date()
+    key = request.args.get("period", "six_months")
+    spans = {
+        "six_months": ("Rolling 6 months", months_before(today, 6), today),
+        "year": ("This year", date(today.year, 1, 1), today),
+        "all": ("All time", date(1900, 1, 1), date(9999, 12, 31)),
+    }
+    if key not in spans:
+        abort(400, description="Choose six_months, year or all.")
+    label, start, end = spans[key]
+    return render_template(
+        "admin/region.html",
+        rows=region_service.chapters_overview(start, end),
+        top=region_service.top_givers(start, end),
+        period=key,
+        label=label,
+        spans=spans,
+        bands=BANDS,
     )

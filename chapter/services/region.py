@@ -1,0 +1,141 @@
+"""The region view: every chapter side by side with its health, and the top givers.
+
+A fixed number of aggregate queries whatever the number of chapters, from the weekly
+summary (never the raw slips)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_
+
+from chapter.domain.chapter_health import HealthScore, health, ratio
+from chapter.domain.roles import MemberStatus
+from chapter.extensions import db
+from chapter.models import Chapter, Guest, Meeting, Member, User, Visit, WeeklyTotal
+
+
+@dataclass(frozen=True)
+class ChapterRow:
+    chapter: Chapter
+    active: int
+    given: int
+    tyfcb_cents: int
+    one_to_ones: int
+    visitors: int
+    weeks: int
+    health: HealthScore
+
+
+def _by_chapter(query) -> dict[int, object]:
+    return {row[0]: row for row in db.session.execute(query)}
+
+
+def chapters_overview(start: date, end: date) -> list[ChapterRow]:
+    """Totals and health of every chapter for ``start..end``."""
+    in_window = and_(WeeklyTotal.week_on >= start, WeeklyTotal.week_on <= end)
+    totals = _by_chapter(
+        db.select(
+            WeeklyTotal.chapter_id,
+            func.sum(WeeklyTotal.given_inside + WeeklyTotal.given_outside),
+            func.sum(WeeklyTotal.tyfcb_credited_cents),
+            func.sum(WeeklyTotal.one_to_ones),
+            func.sum(WeeklyTotal.visitors),
+            func.sum(WeeklyTotal.absent),
+            func.sum(
+                WeeklyTotal.present
+                + WeeklyTotal.absent
+                + WeeklyTotal.late
+                + WeeklyTotal.medical
+                + WeeklyTotal.substitute
+            ),
+        )
+        .where(in_window)
+        .group_by(WeeklyTotal.chapter_id)
+    )
+    weeks = _by_chapter(
+        db.select(Meeting.chapter_id, func.count())
+        .where(
+            Meeting.meets_on >= start,
+            Meeting.meets_on <= end,
+            Meeting.is_cancelled.is_(False),
+            Meeting.roster_completed_at.is_not(None),
+        )
+        .group_by(Meeting.chapter_id)
+    )
+    at_start = or_(Member.left_on.is_(None), Member.left_on >= start)
+    people = _by_chapter(
+        db.select(
+            Member.chapter_id,
+            func.count().filter(Member.status == MemberStatus.ACTIVE),
+            func.count().filter(Member.joined_on >= start, Member.joined_on <= end),
+            func.count().filter(Member.left_on >= start, Member.left_on <= end),
+            func.count().filter(Member.joined_on < start, at_start),
+            func.count().filter(
+                Member.joined_on < start,
+                at_start,
+                or_(Member.left_on.is_(None), Member.left_on > end),
+            ),
+        ).group_by(Member.chapter_id)
+    )
+    visited = (
+        db.select(Visit.guest_id)
+        .join(Meeting, Meeting.id == Visit.meeting_id)
+        .where(Meeting.meets_on >= start, Meeting.meets_on <= end)
+    )
+    guests = _by_chapter(
+        db.select(Guest.chapter_id, func.count(), func.count(Guest.joined_as_id))
+        .where(Guest.id.in_(visited))
+        .group_by(Guest.chapter_id)
+    )
+    rows = []
+    for chapter in db.session.scalars(db.select(Chapter).order_by(Chapter.name)):
+        t = totals.get(chapter.id) or (chapter.id, 0, 0, 0, 0, 0, 0)
+        held = int(weeks[chapter.id][1]) if chapter.id in weeks else 0
+        p = people.get(chapter.id) or (chapter.id, 0, 0, 0, 0, 0)
+        g = guests.get(chapter.id) or (chapter.id, 0, 0)
+        given, cents, one_to_ones, visitors, absent, roster_rows = (int(v or 0) for v in t[1:])
+        active, joined, left, before, stayed = (int(v or 0) for v in p[1:])
+        values = {
+            "size": Decimal(active),
+            "net_growth": Decimal(joined - left),
+            "retention": ratio(stayed, before, 100),
+            "referrals": ratio(given, active * held) if active else None,
+            "visitors": ratio(visitors, held),
+            "conversion": ratio(int(g[2]), int(g[1]), 100),
+            "absence_rate": ratio(absent, roster_rows, 100),
+        }
+        rows.append(
+            ChapterRow(chapter, active, given, cents, one_to_ones, visitors, held, health(values))
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class TopGiver:
+    name: str
+    chapter_name: str
+    given: int
+
+
+def top_givers(start: date, end: date, limit: int = 10) -> list[TopGiver]:
+    """The members who gave the most referrals across all chapters in the window."""
+    given = func.sum(WeeklyTotal.given_inside + WeeklyTotal.given_outside).label("given")
+    rows = db.session.execute(
+        db.select(User.first_name, User.last_name, Chapter.name, given)
+        .select_from(WeeklyTotal)
+        .join(Member, Member.id == WeeklyTotal.member_id)
+        .join(User, User.id == Member.user_id)
+        .join(Chapter, Chapter.id == WeeklyTotal.chapter_id)
+        .where(WeeklyTotal.week_on >= start, WeeklyTotal.week_on <= end)
+        .group_by(WeeklyTotal.member_id, User.first_name, User.last_name, Chapter.name)
+        .order_by(given.desc())
+        .limit(limit)
+    )
+    return [
+        TopGiver(f"{r.first_name} {r.last_name}", r.name, int(r.given or 0))
+        for r in rows
+        if r.given
+    ]
