@@ -1,0 +1,343 @@
+"""`make bench`: a region-scale dataset and the time of the pages that must stay fast.
+
+Generates (deterministic seed) 100 chapters x 25 members x 5 years of weekly meetings with
+about a million referral slips into a scratch database (SQLite in a temporary folder, or
+CHAPTER_BENCH_DATABASE_URL), builds the weekly summary, then times each page through the
+app (median and p95 of repeated requests, SQL query count) next to the bare SQL aggregate
+that answers the same question. A benchmark, not a test: CI does not run it.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+import flask_migrate
+from sqlalchemy import event, insert, text
+
+from chapter import create_app
+from chapter.extensions import db
+from chapter.models import (
+    Attendance,
+    Chapter,
+    Meeting,
+    Member,
+    OneToOne,
+    ReferralSlip,
+    ThankYou,
+    User,
+)
+from chapter.services import weekly_totals
+
+CHAPTERS = int(os.environ.get("BENCH_CHAPTERS", "100"))
+MEMBERS = 25
+WEEKS = int(os.environ.get("BENCH_WEEKS", "260"))
+SLIPS_PER_MEETING = 38  # ~1.5 per member per week: about a million slips in all
+REPEAT = 30
+TODAY = date(2026, 11, 23)
+
+
+def generate(seed: int = 2026) -> None:
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    first_week = TODAY - timedelta(weeks=WEEKS)
+    while first_week.weekday() != 2:
+        first_week += timedelta(days=1)
+    user_rows, chapter_rows, member_rows = [], [], []
+    member_id = 0
+    for c in range(1, CHAPTERS + 1):
+        chapter_rows.append(
+            dict(
+                id=c,
+                name=f"Bench chapter {c:03d}",
+                meeting_weekday=2,
+                meeting_time=clock(7),
+                timezone="Europe/London",
+                location="",
+                currency="GBP",
+                presenters_per_meeting=1,
+                absence_limit=3,
+                rotation_grace_weeks=4,
+                is_demo=False,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        for m in range(MEMBERS):
+            member_id += 1
+            user_rows.append(
+                dict(
+                    id=member_id,
+                    email=f"m{member_id}@bench.example",
+                    first_name=f"Member{m}",
+                    last_name=f"C{c}",
+                    password_hash=None,
+                    is_platform_admin=False,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            member_rows.append(
+                dict(
+                    id=member_id,
+                    user_id=member_id,
+                    chapter_id=c,
+                    business_name=f"Business {member_id}",
+                    classification=f"Profession {m}",
+                    classification_key=f"profession {m}",
+                    phone="",
+                    website="",
+                    offer="",
+                    ask="",
+                    joined_on=first_week - timedelta(days=30),
+                    renewal_on=None,
+                    status="active",
+                    left_on=None,
+                    position="president" if m == 0 else None,
+                    sponsor_id=None,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+    db.session.execute(insert(Chapter), chapter_rows)
+    db.session.execute(insert(User), user_rows)
+    db.session.execute(insert(Member), member_rows)
+    meeting_id = slip_id = 0
+    for c in range(1, CHAPTERS + 1):
+        ids = list(range((c - 1) * MEMBERS + 1, c * MEMBERS + 1))
+        meetings, attendance, slips, thanks, one_to_ones = [], [], [], [], []
+        for week in range(WEEKS):
+            day = first_week + timedelta(weeks=week)
+            meeting_id += 1
+            starts = datetime.combine(day, clock(7), tzinfo=UTC)
+            meetings.append(
+                dict(
+                    id=meeting_id,
+                    chapter_id=c,
+                    scheduled_on=day,
+                    meets_on=day,
+                    starts_at=starts,
+                    is_cancelled=False,
+                    cancel_reason="",
+                    roster_completed_at=starts + timedelta(hours=2),
+                    roster_completed_by_id=ids[0],
+                    roster_version=1,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            for member in ids:
+                attendance.append(
+                    dict(
+                        meeting_id=meeting_id,
+                        member_id=member,
+                        status=rng.choices("PALMS", (90, 3, 4, 1, 2))[0],
+                        note="",
+                        substitute_id=None,
+                        announced=False,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+            for _ in range(SLIPS_PER_MEETING):
+                giver, receiver = rng.sample(ids, 2)
+                slip_id += 1
+                slips.append(
+                    dict(
+                        id=slip_id,
+                        chapter_id=c,
+                        giver_id=giver,
+                        receiver_id=receiver,
+                        meeting_id=meeting_id,
+                        week_on=day,
+                        passed_at=starts,
+                        kind=rng.choice(("inside", "outside")),
+                        prospect_name="Prospect",
+                        prospect_phone="1",
+                        prospect_email="",
+                        need="",
+                        warmth=3,
+                        may_contact=True,
+                        status="new",
+                        status_note="",
+                        status_changed_at=None,
+                        voided_at=None,
+                        voided_by_id=None,
+                        void_reason="",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                if rng.random() < 0.1:
+                    thanks.append(
+                        dict(
+                            chapter_id=c,
+                            giver_id=giver,
+                            thanker_id=receiver,
+                            meeting_id=meeting_id,
+                            week_on=day,
+                            slip_id=slip_id,
+                            amount_cents=rng.randint(100, 500_000),
+                            business_type="new",
+                            thanked_on=day,
+                            reveal_thanker=True,
+                            note="",
+                            voided_at=None,
+                            voided_by_id=None,
+                            void_reason="",
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+            for _ in range(6):
+                one, other = rng.sample(ids, 2)
+                one_to_ones.append(
+                    dict(
+                        chapter_id=c,
+                        logged_by_id=one,
+                        other_id=other,
+                        meeting_id=meeting_id,
+                        week_on=day,
+                        met_on=day,
+                        place="",
+                        notes="",
+                        disputed_at=None,
+                        dispute_reason="",
+                        voided_at=None,
+                        voided_by_id=None,
+                        void_reason="",
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+        db.session.execute(insert(Meeting), meetings)
+        db.session.execute(insert(Attendance), attendance)
+        db.session.execute(insert(ReferralSlip), slips)
+        db.session.execute(insert(ThankYou), thanks)
+        db.session.execute(insert(OneToOne), one_to_ones)
+        weekly_totals.rebuild(c)
+        db.session.commit()
+        print(f"\r  chapter {c}/{CHAPTERS}", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+
+
+def timed(call, repeat: int = REPEAT) -> tuple[float, float]:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def main() -> None:
+    url = os.environ.get("CHAPTER_BENCH_DATABASE_URL")
+    folder = tempfile.mkdtemp(prefix="chapter-bench-")
+    url = url or f"sqlite:///{Path(folder) / 'bench.sqlite'}"
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        flask_migrate.upgrade()
+        if db.session.scalar(text("SELECT count(*) FROM chapters")) == 0:
+            started = time.perf_counter()
+            generate()
+            print(f"generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        slips = db.session.scalar(text("SELECT count(*) FROM referral_slips"))
+        engine = db.engine
+    admin_id = CHAPTERS * MEMBERS + 1
+    with app.app_context():
+        if db.session.get(User, admin_id) is None:
+            db.session.execute(
+                insert(User),
+                [
+                    dict(
+                        id=admin_id,
+                        email="admin@bench.example",
+                        first_name="A",
+                        last_name="Admin",
+                        is_platform_admin=True,
+                        created_at=datetime.now(UTC),
+                        updated_at=datetime.now(UTC),
+                    )
+                ],
+            )
+        db.session.commit()
+        meeting = db.session.scalar(
+            text("SELECT id FROM meetings WHERE chapter_id = 1 ORDER BY meets_on DESC LIMIT 1")
+        )
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    member_client, admin_client = app.test_client(), app.test_client()
+    with member_client.session_transaction() as session:
+        session["_user_id"] = "1"
+    with admin_client.session_transaction() as session:
+        session["_user_id"] = str(admin_id)
+    pages = [
+        (
+            "leaderboard, week",
+            member_client,
+            "/leaderboard/?period=week",
+            "SELECT giver_id, count(*) FROM referral_slips WHERE chapter_id = 1 AND week_on = "
+            "(SELECT max(meets_on) FROM meetings WHERE chapter_id = 1) GROUP BY giver_id",
+        ),
+        (
+            "leaderboard, 6 months",
+            member_client,
+            "/leaderboard/?period=six_months",
+            "SELECT giver_id, count(*) FROM referral_slips WHERE chapter_id = 1 AND week_on >= "
+            "'2026-05-23' GROUP BY giver_id",
+        ),
+        (
+            "leaderboard, all time",
+            member_client,
+            "/leaderboard/?period=all",
+            "SELECT giver_id, count(*) FROM referral_slips WHERE chapter_id = 1 GROUP BY giver_id",
+        ),
+        (
+            "region view, 6 months",
+            admin_client,
+            "/admin/region",
+            "SELECT chapter_id, count(*) FROM referral_slips WHERE week_on >= '2026-05-23' "
+            "GROUP BY chapter_id",
+        ),
+        (
+            "member ledger, 6 months",
+            member_client,
+            "/ledger?period=six_months",
+            "SELECT count(*) FROM referral_slips WHERE giver_id = 1 AND week_on >= '2026-05-23'",
+        ),
+        (
+            "roster page",
+            member_client,
+            f"/meetings/{meeting}/roster",
+            f"SELECT member_id, status FROM attendance WHERE meeting_id = {meeting}",
+        ),
+    ]
+    print(
+        f"\n{CHAPTERS} chapters, {CHAPTERS * MEMBERS} members, {WEEKS} weeks, "
+        f"{slips:,} referral slips; {engine.dialect.name}; "
+        f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}\n"
+    )
+    print(f"{'page':26} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'bare SQL ms':>12}")
+    for name, client, path, bare in pages:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        statements.clear()
+        client.get(path)
+        queries = len(statements)
+        median, p95 = timed(lambda c=client, p=path: c.get(p))
+        with engine.connect() as connection:
+            bare_median, _ = timed(lambda s=bare: connection.execute(text(s)).all(), 10)
+        print(f"{name:26} {median:10.1f} {p95:8.1f} {queries:8d} {bare_median:12.1f}")
+
+
+if __name__ == "__main__":
+    main()
