@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 from chapter.attendance import bp
 from chapter.attendance.forms import RosterForm
 from chapter.attendance.routes import _meeting, today_for
+from chapter.domain.attendance import Palms
 from chapter.domain.roles import Role
 from chapter.errors import Conflict, RuleViolation
 from chapter.extensions import db
@@ -15,6 +16,9 @@ from chapter.forms import ActionForm
 from chapter.models import Chapter, Meeting
 from chapter.permissions import current_actor, role_required
 from chapter.services import attendance, audit, members
+
+
+LETTER_STYLES = {"P": "success", "A": "danger", "L": "warning", "M": "info", "S": "primary"}
 
 
 def _fresh_form(roster: attendance.Roster) -> RosterForm:
@@ -44,7 +48,8 @@ def _page(
     form: RosterForm,
     status: int = 200,
 ) -> tuple[str, int]:
-    form.set_member_choices(members.active_choices(chapter.id))
+    member_choices = members.active_choices(chapter.id)
+    form.set_member_choices(member_choices)
     lines = {line.member.id: line for line in roster.lines}
     return render_template(
         "attendance/roster.html",
@@ -54,6 +59,9 @@ def _page(
         form=form,
         lines=lines,
         member_names=members.names_by_member(chapter.id),
+        member_choices=member_choices,
+        letters=list(Palms),
+        letter_styles=LETTER_STYLES,
         action_form=ActionForm(),
     ), status
 
