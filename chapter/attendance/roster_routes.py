@@ -17,7 +17,6 @@ from chapter.models import Chapter, Meeting
 from chapter.permissions import current_actor, role_required
 from chapter.services import attendance, audit, members
 
-
 LETTER_STYLES = {"P": "success", "A": "danger", "L": "warning", "M": "info", "S": "primary"}
 
 

@@ -123,16 +123,22 @@ class TopGiver:
 def top_givers(start: date, end: date, limit: int = 10) -> list[TopGiver]:
     """The members who gave the most referrals across all chapters in the window."""
     given = func.sum(WeeklyTotal.given_inside + WeeklyTotal.given_outside).label("given")
-    rows = db.session.execute(
-        db.select(User.first_name, User.last_name, Chapter.name, given)
-        .select_from(WeeklyTotal)
-        .join(Member, Member.id == WeeklyTotal.member_id)
-        .join(User, User.id == Member.user_id)
-        .join(Chapter, Chapter.id == WeeklyTotal.chapter_id)
+    # Rank on the summary alone, then fetch names for the few winners only.
+    best = (
+        db.select(WeeklyTotal.member_id, given)
         .where(WeeklyTotal.week_on >= start, WeeklyTotal.week_on <= end)
-        .group_by(WeeklyTotal.member_id, User.first_name, User.last_name, Chapter.name)
-        .order_by(given.desc())
+        .group_by(WeeklyTotal.member_id)
+        .order_by(given.desc(), WeeklyTotal.member_id)
         .limit(limit)
+        .subquery()
+    )
+    rows = db.session.execute(
+        db.select(User.first_name, User.last_name, Chapter.name, best.c.given)
+        .select_from(best)
+        .join(Member, Member.id == best.c.member_id)
+        .join(User, User.id == Member.user_id)
+        .join(Chapter, Chapter.id == Member.chapter_id)
+        .order_by(best.c.given.desc(), best.c.member_id)
     )
     return [
         TopGiver(f"{r.first_name} {r.last_name}", r.name, int(r.given or 0))
