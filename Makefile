@@ -6,7 +6,7 @@ PORT   ?= 5000
 DEMO   ?= 1
 export FLASK_APP := chapter
 
-.PHONY: help install run test test-postgres lint format serve migrate clean
+.PHONY: help install run test lint format serve migrate bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ lint: install ## ruff check and ruff format --check
 format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+bench: install ## Region-scale dataset (scratch DB) and page timings; CHAPTER_BENCH_DATABASE_URL for PostgreSQL
+	$(BIN)/python -m chapter.bench
 
 serve: migrate ## Serve with gunicorn (production config: needs CHAPTER_SECRET_KEY)
 	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket wsgi:app
