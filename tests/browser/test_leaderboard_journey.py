@@ -1,0 +1,78 @@
+"""The leaderboard in Chromium: a member sorts the rolling six months and finds their row; a
+leader downloads the PALMS summary and it parses with the expected columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+from playwright.sync_api import Page, expect
+
+from chapter.services.demo import DemoLogin
+from tests.browser.conftest import ConsoleWatch
+from tests.browser.test_journeys import LEADER, MEMBER, log_in, nav
+
+HEADER = [
+    "First Name",
+    "Last Name",
+    "P",
+    "A",
+    "L",
+    "M",
+    "S",
+    "RGI",
+    "RGO",
+    "RRI",
+    "RRO",
+    "V",
+    "1-2-1",
+    "TYFCB",
+    "CEU",
+]
+
+
+def test_member_sorts_the_six_months_by_received_and_sees_their_row(
+    page: Page, demo_chapter: tuple[DemoLogin, ...], console: ConsoleWatch, artifacts: Path
+) -> None:
+    log_in(page, MEMBER)
+    nav(page).get_by_role("link", name="Leaderboard").click()
+    expect(page.get_by_role("heading", name="Leaderboard")).to_be_visible()
+    page.get_by_role("link", name="Rolling 6 months").click()
+    expect(page.get_by_text("Rolling 6 months: weeks from")).to_be_visible()
+    page.get_by_role("link", name="Received").click()
+    expect(page.get_by_role("link", name="Received ▼ (sorted)")).to_be_visible()
+    mine = page.locator("tr[aria-current='true']")
+    expect(mine).to_have_count(1)
+    expect(mine).to_contain_text("Daniel Mercer (you)")
+    received = [
+        int(cell.split()[0])
+        for cell in page.locator("table.leaderboard tbody tr td:nth-child(4)").all_inner_texts()
+    ]
+    assert received == sorted(received, reverse=True)
+    expect(
+        page.get_by_role("img", name="Referrals given (dark) and received (light)")
+    ).to_be_visible()
+    page.screenshot(path=str(artifacts / "leaderboard-six-months.png"), full_page=False)
+
+
+def test_leader_downloads_the_palms_summary_as_csv_and_xlsx(
+    page: Page, demo_chapter: tuple[DemoLogin, ...], console: ConsoleWatch, artifacts: Path
+) -> None:
+    log_in(page, LEADER)
+    page.goto("/reports/palms")
+    expect(page.get_by_role("heading", name="PALMS summary report")).to_be_visible()
+    with page.expect_download() as csv_download:
+        page.get_by_role("link", name="Download CSV").click()
+    rows = list(csv.reader(io.StringIO(Path(csv_download.value.path()).read_text())))
+    assert rows[0] == HEADER
+    assert rows[-1][0] == "Total"
+    assert len(rows) >= 25
+    with page.expect_download() as xlsx_download:
+        page.get_by_role("link", name="Download XLSX").click()
+    saved = artifacts / "palms-summary.xlsx"
+    xlsx_download.value.save_as(saved)
+    sheet = openpyxl.load_workbook(saved).active
+    assert [cell.value for cell in sheet[2]] == HEADER
+    assert sheet.cell(sheet.max_row, 1).value == "Total"
