@@ -25,6 +25,7 @@ from chapter.domain.guests import FollowUp
 from chapter.forms import BaseForm, choices, strip
 from chapter.members.forms import in_range
 from chapter.services.attendance import ANNOUNCEABLE, RosterEntry, VisitorEntry
+from chapter.services.chapters import ChapterSettings
 from chapter.services.guests import GuestDetails
 
 
@@ -186,4 +187,23 @@ class ChapterSettingsForm(BaseForm):
     absence_limit = IntegerField(
         "Absence limit (rolling 6 months)", validators=[InputRequired(), NumberRange(1, 26)]
     )
+    presenters_per_meeting = IntegerField(
+        "Feature presentations per meeting", validators=[Optional(), NumberRange(1, 2)]
+    )
+    rotation_grace_weeks = IntegerField(
+        "Weeks before a new member presents", validators=[Optional(), NumberRange(0, 26)]
+    )
     submit = SubmitField("Save settings")
+
+    def settings(self, current: Any) -> ChapterSettings:
+        """The settings posted; a rotation field left out keeps its current value."""
+        presenters = self.presenters_per_meeting.data
+        grace = self.rotation_grace_weeks.data
+        return ChapterSettings(
+            location=self.location.data or "",
+            absence_limit=self.absence_limit.data,  # type: ignore[arg-type]
+            presenters_per_meeting=current.presenters_per_meeting
+            if presenters is None
+            else presenters,
+            rotation_grace_weeks=current.rotation_grace_weeks if grace is None else grace,
+        )

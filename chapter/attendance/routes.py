@@ -317,13 +317,12 @@ def settings() -> BaseResponse | tuple[str, int]:
     chapter = my_chapter()
     form = ChapterSettingsForm(obj=chapter)
     if form.validate_on_submit():
-        chapters.update_settings(
-            chapter,
-            location=form.location.data or "",
-            absence_limit=form.absence_limit.data,  # type: ignore[arg-type]
-            actor=current_actor(),
+        chapters.update_settings(chapter, form.settings(chapter), actor=current_actor())
+        changes = rotation.follow_changes(
+            chapter.id, actor=current_actor(), today=today_for(chapter)
         )
         db.session.commit()
+        _flash_rotation(changes, chapter.id)
         flash("Chapter settings saved.", "success")
         return redirect(url_for("attendance.settings"))
     return render_template("attendance/settings.html", form=form, chapter=chapter), form.status()

@@ -108,11 +108,22 @@ def today_in(chapter: Chapter, now: datetime) -> date:
     return now.astimezone(ZoneInfo(chapter.timezone)).date()
 
 
-def update_settings(chapter: Chapter, *, location: str, absence_limit: int, actor: User) -> None:
-    """A leader changes the meeting place and the absence limit (audited)."""
-    before = {"location": chapter.location, "absence_limit": chapter.absence_limit}
-    chapter.location = location.strip()
-    chapter.absence_limit = absence_limit
+@dataclass(frozen=True)
+class ChapterSettings:
+    location: str
+    absence_limit: int
+    presenters_per_meeting: int = 1
+    rotation_grace_weeks: int = 4
+
+
+def update_settings(chapter: Chapter, settings: ChapterSettings, *, actor: User) -> None:
+    """A leader changes the meeting place, the absence limit and the rotation's settings."""
+    fields = ("location", "absence_limit", "presenters_per_meeting", "rotation_grace_weeks")
+    before = {name: getattr(chapter, name) for name in fields}
+    chapter.location = settings.location.strip()
+    chapter.absence_limit = settings.absence_limit
+    chapter.presenters_per_meeting = settings.presenters_per_meeting
+    chapter.rotation_grace_weeks = settings.rotation_grace_weeks
     db.session.flush()
     audit.record(
         actor,
@@ -120,5 +131,5 @@ def update_settings(chapter: Chapter, *, location: str, absence_limit: int, acto
         chapter,
         chapter_id=chapter.id,
         before=before,
-        after={"location": chapter.location, "absence_limit": absence_limit},
+        after={name: getattr(chapter, name) for name in fields},
     )
