@@ -51,6 +51,11 @@ class Config:
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Chapter platform <no-reply@chapter.invalid>"
 
+    # Behind a reverse proxy: how many proxies set X-Forwarded-* (0: trust none).
+    PROXY_HOPS = 0
+    # One JSON line per request on stdout (the testing config turns it off).
+    REQUEST_LOG = True
+
     DIRECTORY_PAGE_SIZE = 25
     RENEWAL_WARNING_DAYS = 30
 
@@ -69,6 +74,7 @@ class TestingConfig(Config):
     ARGON2_PROFILE = "CHEAPEST"
     RATELIMIT_ENABLED = True
     MAIL_SUPPRESS_SEND = True
+    REQUEST_LOG = False
     SERVER_NAME = None
 
 

@@ -29,6 +29,8 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_request_log(app)
+    trust_proxy(app)
     register_cli(app)
     return app
 
@@ -71,11 +73,13 @@ def register_blueprints(app: Flask) -> None:
     from chapter.attendance import bp as attendance_bp
     from chapter.auth import bp as auth_bp
     from chapter.dashboard import bp as dashboard_bp
+    from chapter.health import bp as health_bp
     from chapter.leaderboard import bp as leaderboard_bp
     from chapter.members import bp as members_bp
     from chapter.referrals import bp as referrals_bp
     from chapter.rotation import bp as rotation_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(members_bp, url_prefix="/members")
@@ -102,6 +106,23 @@ def register_security_headers(app: Flask) -> None:
     from chapter.headers import add_security_headers
 
     app.after_request(add_security_headers)
+
+
+def register_request_log(app: Flask) -> None:
+    from chapter import request_log
+
+    request_log.install(app)
+
+
+def trust_proxy(app: Flask) -> None:
+    """Honour X-Forwarded-* only behind that many proxies (CHAPTER_PROXY_HOPS, default 0)."""
+    hops = int(app.config.get("PROXY_HOPS", 0))
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops
+        )
 
 
 def register_cli(app: Flask) -> None:

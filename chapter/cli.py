@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -11,7 +12,15 @@ from chapter.db import utcnow
 from chapter.domain.schedule import WEEKDAYS
 from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.services import accounts, chapters, demo, meetings, members, weekly_totals
+from chapter.services import (
+    accounts,
+    backups,
+    chapters,
+    demo,
+    meetings,
+    members,
+    weekly_totals,
+)
 
 chapter_cli = AppGroup("chapter", help="Manage chapters and the demo data.")
 
@@ -131,6 +140,28 @@ def rebuild_weekly_totals() -> None:
         rows += weekly_totals.rebuild(chapter_id)
     db.session.commit()
     click.echo(f"Rebuilt {rows} member-week row(s).")
+
+
+@chapter_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup(path: Path) -> None:
+    """Copy the SQLite database to PATH while the app keeps running."""
+    try:
+        size = backups.backup(path)
+    except RuleViolation as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Backed up to {path} ({size:,} bytes).")
+
+
+@chapter_cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def restore(path: Path) -> None:
+    """Restore a backup made with `flask chapter backup` into an empty database."""
+    try:
+        backups.restore(path)
+    except RuleViolation as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Restored {path}.")
 
 
 @chapter_cli.command("make-admin")

@@ -67,16 +67,37 @@ class ScoringTable:
 
 
 def _number(value: Any, where: str) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(f"{where}: {value!r} is not a number")
     try:
-        return Decimal(str(value))
-    except Exception as error:
+        number = Decimal(str(value))
+    except (ArithmeticError, ValueError, TypeError) as error:
         raise ValueError(f"{where}: {value!r} is not a number") from error
+    if not number.is_finite():
+        raise ValueError(f"{where}: {value!r} is not a finite number")
+    return number
+
+
+def _points(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"{where}: points must be a whole number")
+    try:
+        return int(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{where}: points must be a whole number") from error
 
 
 def parse_table(data: Mapping[str, Any]) -> ScoringTable:
     """A scoring table from its data form (JSON), checked; ValueError says what is wrong."""
     if not isinstance(data, Mapping):
         raise ValueError("the table must be an object")
+    raw_metrics = data.get("metrics") or []
+    if not isinstance(raw_metrics, list):
+        raise ValueError("'metrics' must be a list")
+    return _parse(data, raw_metrics)
+
+
+def _parse(data: Mapping[str, Any], raw_metrics: list[Any]) -> ScoringTable:
     colours = data.get("colours", {})
     try:
         green, amber, red = int(colours["green"]), int(colours["amber"]), int(colours["red"])
@@ -85,23 +106,28 @@ def parse_table(data: Mapping[str, Any]) -> ScoringTable:
     if not green > amber > red >= 0:
         raise ValueError("the colour thresholds must fall: green > amber > red >= 0")
     metrics = []
-    for index, raw in enumerate(data.get("metrics") or []):
+    for index, raw in enumerate(raw_metrics):
         where = f"metric {index + 1}"
         if not isinstance(raw, Mapping):
             raise ValueError(f"{where} must be an object")
         measure = raw.get("measure")
-        if measure not in MEASURES:
+        if not isinstance(measure, str) or measure not in MEASURES:
             raise ValueError(f"{where}: unknown measure {measure!r}")
         per = raw.get("per", "count")
         if per not in PER:
             raise ValueError(f"{where}: 'per' must be one of {', '.join(PER)}")
         higher = bool(raw.get("higher_is_better", True))
+        raw_bands = raw.get("bands") or []
+        if not isinstance(raw_bands, list):
+            raise ValueError(f"{where}: 'bands' must be a list")
         bands = []
-        for band in raw.get("bands") or []:
+        for band in raw_bands:
+            if not isinstance(band, Mapping):
+                raise ValueError(f"{where}: each band must be an object")
             limit = band.get("min" if higher else "max")
             bands.append(
                 Band(
-                    points=int(band.get("points", 0)),
+                    points=_points(band.get("points", 0), where),
                     min=_number(limit, where) if higher and limit is not None else None,
                     max=_number(limit, where) if not higher and limit is not None else None,
                 )

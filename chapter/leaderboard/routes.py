@@ -33,7 +33,7 @@ def index() -> str:
     now = utcnow()
     today = chapters.today_in(chapter, now)
     current = meetings.find_week(chapter, now)
-    current_week = current.meets_on if current else today
+    current_week = current.meets_on if current else None
     sort = request.args.get("sort", "given")
     if sort not in leaderboard.SORTS:
         abort(400, description="Unknown column to sort by.")

@@ -196,17 +196,20 @@ PERIOD_KEYS = {
 
 
 def period_for(
-    chapter_id: int, key: str, week: date | None, today: date, current_week: date
+    chapter_id: int, key: str, week: date | None, today: date, current_week: date | None
 ) -> BoardPeriod:
     """The dates a leaderboard period covers. A week is one meeting's week: by default the
-    last completed one; the current, not yet completed week is shown live (provisional).
-    Raises ValueError for an unknown period or a week the chapter did not have."""
+    last completed one; the current, not yet completed week (if a meeting is ahead) is shown
+    live and marked provisional. Raises ValueError for an unknown period or a week the
+    chapter did not have."""
     if key not in PERIOD_KEYS:
         raise ValueError("unknown period")
     label = PERIOD_KEYS[key]
     if key == "week":
-        weeks = sorted({*held_weeks(chapter_id), current_week})
-        chosen = week or next((w for w in reversed(weeks) if w != current_week), current_week)
+        weeks = sorted({*held_weeks(chapter_id), *([current_week] if current_week else [])})
+        if week is None and not weeks:
+            return BoardPeriod(key, label, today, today, None, today)
+        chosen = week or next((w for w in reversed(weeks) if w != current_week), weeks[-1])
         if chosen not in weeks:
             raise ValueError("no meeting that week")
         index = weeks.index(chosen)
@@ -231,7 +234,13 @@ def period_for(
         start = date(today.year, 1, 1)
     else:
         start = None
-    previous = previous_span(start, current_week, key) if start else None
+    end = current_week or today
+    previous = previous_span(start, end, key) if start else None
     return BoardPeriod(
-        key, label, start, current_week if start else date.max, previous, is_provisional=True
+        key,
+        label,
+        start,
+        end if start else date.max,
+        previous,
+        is_provisional=current_week is not None,
     )
