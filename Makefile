@@ -43,7 +43,7 @@ bench: install ## Region-scale dataset (scratch DB) and page timings; CHAPTER_BE
 	$(BIN)/python -m chapter.bench
 
 serve: migrate ## Serve with gunicorn (production config: needs CHAPTER_SECRET_KEY)
-	$(BIN)/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --no-control-socket wsgi:app
+	GUNICORN_BIND=127.0.0.1:$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 clean: ## Remove the virtualenv and caches (keeps instance/, your database)
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

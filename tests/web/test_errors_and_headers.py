@@ -88,3 +88,26 @@ def test_environment_overrides_settings(monkeypatch: pytest.MonkeyPatch, app: Fl
     assert configured.config["MAIL_PORT"] == 587
     assert configured.config["SQLALCHEMY_DATABASE_URI"] == app.config["SQLALCHEMY_DATABASE_URI"]
     assert configured.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/5"
+
+
+def test_every_page_carries_the_security_headers(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    """Every GET route without arguments, as a leader: CSP, no sniffing, no framing."""
+    login_as(client, people.leader)
+    paths = sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static"
+    )
+    assert len(paths) > 20
+    for path in paths:
+        response = client.get(path)
+        response.close()
+        assert response.status_code < 500, path
+        headers = response.headers
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"], path
+        assert "unsafe-inline" not in headers["Content-Security-Policy"], path
+        assert headers["X-Content-Type-Options"] == "nosniff", path
+        assert headers["Referrer-Policy"] == "same-origin", path
+        assert headers["X-Request-ID"], path
