@@ -6,7 +6,7 @@ PORT   ?= 5000
 DEMO   ?= 1
 export FLASK_APP := chapter
 
-.PHONY: help install run test lint format serve migrate bench clean
+.PHONY: help install run test lint format serve migrate bench load clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -41,6 +41,10 @@ format: install ## Format the code with ruff
 
 bench: install ## Region-scale dataset (scratch DB) and page timings; CHAPTER_BENCH_DATABASE_URL for PostgreSQL
 	$(BIN)/python -m chapter.bench
+
+load: install ## Locust 60 s on gunicorn + PostgreSQL with the bench data (CHAPTER_BENCH_DATABASE_URL)
+	$(BIN)/pip install --quiet locust
+	tests/load/run.sh
 
 serve: migrate ## Serve with gunicorn (production config: needs CHAPTER_SECRET_KEY)
 	GUNICORN_BIND=127.0.0.1:$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
