@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice
+from werkzeug.datastructures import MultiDict
+from wtforms import DateField, SelectChoice
+from wtforms.validators import InputRequired
 
 from chapter.errors import ChapterError
 
@@ -59,3 +62,36 @@ class BaseForm(FlaskForm):
 
 class ActionForm(BaseForm):
     """A one-button POST form: only the CSRF token."""
+
+
+class DateRangeForm(BaseForm):
+    """A GET form for reports: a date range, the last six months unless the URL says."""
+
+    class Meta:
+        csrf = False  # reading only
+
+    start = DateField("From", validators=[InputRequired()])
+    end = DateField("To", validators=[InputRequired()])
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str], today: date) -> DateRangeForm:
+        data = MultiDict(
+            {"start": (today - timedelta(days=182)).isoformat(), "end": today.isoformat()}
+        )
+        for key in ("start", "end"):
+            if key in args:
+                data[key] = args[key]
+        return cls(data)
+
+    def is_valid_range(self) -> bool:
+        """Both dates readable, between 1950 and 2100, and in order (errors at the fields)."""
+        if not self.validate():
+            return False
+        for field in (self.start, self.end):
+            if not date(1950, 1, 1) <= field.data <= date(2100, 12, 31):  # type: ignore[operator]
+                field.errors = ["Enter a date between 1950 and 2100."]
+                return False
+        if self.start.data > self.end.data:  # type: ignore[operator]
+            self.end.errors = ["The end must not be before the start."]
+            return False
+        return True

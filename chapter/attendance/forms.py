@@ -165,14 +165,6 @@ class RosterForm(BaseForm):
         ]
 
 
-class SummaryForm(BaseForm):
-    class Meta:
-        csrf = False  # a GET form: reading only
-
-    start = DateField("From", validators=[InputRequired(), in_range])
-    end = DateField("To", validators=[InputRequired(), in_range])
-
-
 class FollowUpForm(BaseForm):
     follow_up = SelectField(
         "Follow-up", choices=choices((s.value, s.label) for s in FollowUp), coerce=FollowUp

@@ -3,10 +3,9 @@ my attendance, the summary, and the chapter's attendance settings."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from chapter.attendance import bp
@@ -15,7 +14,6 @@ from chapter.attendance.forms import (
     CancelForm,
     ChapterSettingsForm,
     DateForm,
-    SummaryForm,
 )
 from chapter.csv_download import csv_response
 from chapter.db import utcnow
@@ -23,7 +21,7 @@ from chapter.domain.attendance import Palms
 from chapter.domain.roles import Role
 from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.forms import ActionForm
+from chapter.forms import ActionForm, DateRangeForm
 from chapter.models import Chapter, Meeting
 from chapter.permissions import current_actor, current_chapter_id, current_member, role_required
 from chapter.services import attendance, attendance_reports, chapters, meetings, members, rotation
@@ -280,15 +278,8 @@ SUMMARY_COLUMNS = ["Member", "P", "A", "L", "M", "S", "Meetings", "Visitors"]
 def summary() -> Response | tuple[str, int]:
     chapter = my_chapter()
     today = today_for(chapter)
-    # Missing dates default to the last six months; given ones are validated.
-    args = MultiDict({"start": (today - timedelta(days=182)).isoformat(), "end": today.isoformat()})
-    for key in ("start", "end", "format"):
-        if key in request.args:
-            args[key] = request.args[key]
-    form = SummaryForm(args)
-    if not form.validate() or form.start.data > form.end.data:  # type: ignore[operator]
-        if not form.errors:
-            form.end.errors = ["The end must not be before the start."]
+    form = DateRangeForm.from_args(request.args, today)
+    if not form.is_valid_range():
         return render_template(
             "attendance/summary.html", form=form, rows=None, chapter=chapter, letters=list(Palms)
         ), 422

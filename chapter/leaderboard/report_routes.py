@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Response, render_template, request
-from werkzeug.datastructures import MultiDict
 
-from chapter.attendance.forms import SummaryForm
 from chapter.csv_download import csv_response
 from chapter.db import utcnow
 from chapter.domain.roles import Role
+from chapter.forms import DateRangeForm
 from chapter.leaderboard import bp
 from chapter.permissions import current_chapter_id, role_required
 from chapter.services import chapters, reports
@@ -23,14 +22,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def palms() -> Response | tuple[str, int]:
     chapter = chapters.get_chapter(current_chapter_id())
     today = chapters.today_in(chapter, utcnow())
-    args = MultiDict({"start": (today - timedelta(days=182)).isoformat(), "end": today.isoformat()})
-    for key in ("start", "end"):
-        if key in request.args:
-            args[key] = request.args[key]
-    form = SummaryForm(args)
-    if not form.validate() or form.start.data > form.end.data:  # type: ignore[operator]
-        if not form.errors:
-            form.end.errors = ["The end must not be before the start."]
+    form = DateRangeForm.from_args(request.args, today)
+    if not form.is_valid_range():
         return render_template(
             "leaderboard/palms.html",
             form=form,
