@@ -10,12 +10,13 @@ from chapter.models.notifications import Notification
 from chapter.models.referrals import EducationCredit, OneToOne, ReferralSlip, ThankYou
 from chapter.models.rotation import Presentation, SwapRequest
 from chapter.models.users import User
-from chapter.models.weekly_totals import WeeklyTotal
+from chapter.models.weekly_totals import ChapterWeeklyTotal, WeeklyTotal
 
 __all__ = [
     "Attendance",
     "AuditEvent",
     "Chapter",
+    "ChapterWeeklyTotal",
     "EducationCredit",
     "Guest",
     "Meeting",

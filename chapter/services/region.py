@@ -9,12 +9,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import func, or_
 
 from chapter.domain.chapter_health import HealthScore, health, ratio
 from chapter.domain.roles import MemberStatus
 from chapter.extensions import db
-from chapter.models import Chapter, Guest, Meeting, Member, User, Visit, WeeklyTotal
+from chapter.models import (
+    Chapter,
+    ChapterWeeklyTotal,
+    Guest,
+    Meeting,
+    Member,
+    User,
+    Visit,
+    WeeklyTotal,
+)
 
 
 @dataclass(frozen=True)
@@ -35,25 +44,19 @@ def _by_chapter(query) -> dict[int, object]:
 
 def chapters_overview(start: date, end: date) -> list[ChapterRow]:
     """Totals and health of every chapter for ``start..end``."""
-    in_window = and_(WeeklyTotal.week_on >= start, WeeklyTotal.week_on <= end)
+    week = ChapterWeeklyTotal
     totals = _by_chapter(
         db.select(
-            WeeklyTotal.chapter_id,
-            func.sum(WeeklyTotal.given_inside + WeeklyTotal.given_outside),
-            func.sum(WeeklyTotal.tyfcb_credited_cents),
-            func.sum(WeeklyTotal.one_to_ones),
-            func.sum(WeeklyTotal.visitors),
-            func.sum(WeeklyTotal.absent),
-            func.sum(
-                WeeklyTotal.present
-                + WeeklyTotal.absent
-                + WeeklyTotal.late
-                + WeeklyTotal.medical
-                + WeeklyTotal.substitute
-            ),
+            week.chapter_id,
+            func.sum(week.given_inside + week.given_outside),
+            func.sum(week.tyfcb_credited_cents),
+            func.sum(week.one_to_ones),
+            func.sum(week.visitors),
+            func.sum(week.absent),
+            func.sum(week.present + week.absent + week.late + week.medical + week.substitute),
         )
-        .where(in_window)
-        .group_by(WeeklyTotal.chapter_id)
+        .where(week.week_on >= start, week.week_on <= end)
+        .group_by(week.chapter_id)
     )
     weeks = _by_chapter(
         db.select(Meeting.chapter_id, func.count())

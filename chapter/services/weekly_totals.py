@@ -29,7 +29,7 @@ from chapter.models import (
     Visit,
     WeeklyTotal,
 )
-from chapter.models.weekly_totals import COLUMNS
+from chapter.models.weekly_totals import COLUMNS, ChapterWeeklyTotal
 
 Key = tuple[int, date]  # (member_id, week_on)
 DIRTY = "chapter_weekly_dirty"  # {chapter_id: {(member_id, week_on)}}
@@ -165,6 +165,30 @@ def refresh(chapter_id: int, keys: Iterable[Key]) -> None:
             )
         )
         _write(chapter_id, aggregate(chapter_id, members, {week_on}))
+    _sum_chapter_weeks(chapter_id, set(by_week))
+
+
+def _sum_chapter_weeks(chapter_id: int, weeks: set[date] | None) -> None:
+    """The chapter's per-week rows, summed from its member rows (all weeks when None)."""
+    stale = delete(ChapterWeeklyTotal).where(ChapterWeeklyTotal.chapter_id == chapter_id)
+    sums = (
+        db.select(
+            WeeklyTotal.chapter_id,
+            WeeklyTotal.week_on,
+            *(func.sum(getattr(WeeklyTotal, column)) for column in COLUMNS),
+        )
+        .where(WeeklyTotal.chapter_id == chapter_id)
+        .group_by(WeeklyTotal.chapter_id, WeeklyTotal.week_on)
+    )
+    if weeks is not None:
+        if not weeks:
+            return
+        stale = stale.where(ChapterWeeklyTotal.week_on.in_(weeks))
+        sums = sums.where(WeeklyTotal.week_on.in_(weeks))
+    db.session.execute(stale)
+    db.session.execute(
+        insert(ChapterWeeklyTotal).from_select(["chapter_id", "week_on", *COLUMNS], sums)
+    )
 
 
 def refresh_meeting_week(chapter_id: int, week_on: date) -> None:
@@ -175,6 +199,7 @@ def refresh_meeting_week(chapter_id: int, week_on: date) -> None:
         )
     )
     _write(chapter_id, aggregate(chapter_id, None, {week_on}))
+    _sum_chapter_weeks(chapter_id, {week_on})
 
 
 def rebuild(chapter_id: int) -> int:
@@ -182,6 +207,7 @@ def rebuild(chapter_id: int) -> int:
     db.session.execute(delete(WeeklyTotal).where(WeeklyTotal.chapter_id == chapter_id))
     totals = aggregate(chapter_id)
     _write(chapter_id, totals)
+    _sum_chapter_weeks(chapter_id, None)
     return len(totals)
 
 

@@ -25,8 +25,11 @@ def log_in(user: HttpUser, member_id: int) -> None:
     page = user.client.get("/login", name="/login")
     user.client.post(
         "/login",
-        data={"csrf_token": token(page.text), "email": f"m{member_id}@bench.example",
-              "password": PASSWORD},
+        data={
+            "csrf_token": token(page.text),
+            "email": f"m{member_id}@bench.example",
+            "password": PASSWORD,
+        },
         name="/login [POST]",
     )
 
@@ -39,8 +42,9 @@ class Member(HttpUser):
         # any member but a chapter's first (the leaders), in any chapter
         self.member_id = random.choice([i for i in range(1, MEMBERS + 1) if i % 25 != 1])
         chapter_first = (self.member_id - 1) // 25 * 25 + 1
-        self.colleagues = [i for i in range(chapter_first + 1, chapter_first + 25)
-                           if i != self.member_id]
+        self.colleagues = [
+            i for i in range(chapter_first + 1, chapter_first + 25) if i != self.member_id
+        ]
         log_in(self, self.member_id)
 
     @task(4)
@@ -65,10 +69,16 @@ class Member(HttpUser):
         form = self.client.get("/referrals/new", name="pass a slip (form)")
         self.client.post(
             "/referrals/new",
-            data={"csrf_token": token(form.text), "receiver_id": random.choice(self.colleagues),
-                  "kind": "outside", "prospect_name": "Load Prospect",
-                  "prospect_phone": "+44 7700 900000", "need": "A quote.", "warmth": "3",
-                  "may_contact": "y"},
+            data={
+                "csrf_token": token(form.text),
+                "receiver_id": random.choice(self.colleagues),
+                "kind": "outside",
+                "prospect_name": "Load Prospect",
+                "prospect_phone": "+44 7700 900000",
+                "need": "A quote.",
+                "warmth": "3",
+                "may_contact": "y",
+            },
             name="pass a slip [POST]",
         )
 
@@ -90,15 +100,22 @@ class Leader(HttpUser):
         meeting = found[-1]  # the most recent past meeting on the page
         page = self.client.get(f"/meetings/{meeting}/roster", name="roster")
         if "Reopen for corrections" in page.text:
-            self.client.post(f"/meetings/{meeting}/roster/reopen",
-                             data={"csrf_token": token(page.text)}, name="roster reopen [POST]")
+            self.client.post(
+                f"/meetings/{meeting}/roster/reopen",
+                data={"csrf_token": token(page.text)},
+                name="roster reopen [POST]",
+            )
             page = self.client.get(f"/meetings/{meeting}/roster", name="roster")
         version = re.search(r'name="version"[^>]*value="(\d+)"', page.text)
         rows = re.findall(r'name="(rows-\d+)-member_id" type="hidden" value="(\d+)"', page.text)
-        data = {"csrf_token": token(page.text), "version": version.group(1) if version else "0",
-                "complete": "Save and complete roster"}
+        data = {
+            "csrf_token": token(page.text),
+            "version": version.group(1) if version else "0",
+            "complete": "Save and complete roster",
+        }
         for prefix, member_id in rows:
             data[f"{prefix}-member_id"] = member_id
             data[f"{prefix}-status"] = random.choice("PPPPPPPPLA")
-        self.client.post(f"/meetings/{meeting}/roster", data=data,
-                         name="roster save and complete [POST]")
+        self.client.post(
+            f"/meetings/{meeting}/roster", data=data, name="roster save and complete [POST]"
+        )

@@ -29,6 +29,7 @@ TABLES = {
     "presentations",
     "swap_requests",
     "weekly_totals",
+    "chapter_weekly_totals",
 }
 
 

@@ -8,14 +8,25 @@ import sqlalchemy as sa
 from flask import Flask
 
 from chapter.extensions import db
-from chapter.models import WeeklyTotal
+from chapter.models import ChapterWeeklyTotal, WeeklyTotal
 from chapter.models.weekly_totals import COLUMNS
 from chapter.services import demo, weekly_totals
 
 
-def snapshot() -> dict[tuple[int, date], tuple[int, ...]]:
-    rows = db.session.scalars(sa.select(WeeklyTotal)).all()
-    return {(r.member_id, r.week_on): tuple(getattr(r, c) for c in COLUMNS) for r in rows}
+def snapshot() -> dict[tuple[str, int, date], tuple[int, ...]]:
+    """Both summaries: per member and week, and per chapter and week."""
+    members = db.session.scalars(sa.select(WeeklyTotal)).all()
+    chapters = db.session.scalars(sa.select(ChapterWeeklyTotal)).all()
+    found = {
+        ("member", r.member_id, r.week_on): tuple(getattr(r, c) for c in COLUMNS) for r in members
+    }
+    found.update(
+        {
+            ("chapter", r.chapter_id, r.week_on): tuple(getattr(r, c) for c in COLUMNS)
+            for r in chapters
+        }
+    )
+    return found
 
 
 def test_incremental_summary_equals_a_rebuild_after_months_of_demo_activity(
@@ -26,7 +37,10 @@ def test_incremental_summary_equals_a_rebuild_after_months_of_demo_activity(
         db.session.commit()
         kept_up = snapshot()
         chapter_id = db.session.scalar(sa.text("SELECT id FROM chapters"))
-        assert sum(values[0] + values[1] for values in kept_up.values()) > 50  # slips given
+        given = [v[0] + v[1] for key, v in kept_up.items() if key[0] == "member"]
+        assert sum(given) > 50  # slips given
+        chapter_given = [v[0] + v[1] for key, v in kept_up.items() if key[0] == "chapter"]
+        assert sum(chapter_given) == sum(given)
         weekly_totals.rebuild(chapter_id)
         db.session.commit()
         assert snapshot() == kept_up
@@ -55,7 +69,7 @@ def test_a_void_and_a_reopened_roster_leave_the_totals(app: Flask, clean_db: Non
         assert snapshot() == kept_up
         present_that_week = sum(
             values[COLUMNS.index("present")]
-            for (_, week), values in kept_up.items()
+            for (_, _, week), values in kept_up.items()
             if week == completed.meets_on
         )
         assert present_that_week == 0  # a reopened roster does not count
