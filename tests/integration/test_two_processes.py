@@ -75,6 +75,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
             "CHAPTER_ARGON2_PROFILE": "CHEAPEST",
         }
         ports = [free_port(), free_port()]
+        logs = [tmp_path_factory.mktemp("gunicorn") / f"{port}.log" for port in ports]
+        streams = [log.open("wb") for log in logs]
         processes = [
             subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
                 [
@@ -90,13 +92,13 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
+                stderr=stream,
             )
-            for port in ports
+            for port, stream in zip(ports, streams, strict=True)
         ]
         bases = [f"http://127.0.0.1:{port}" for port in ports]
         try:
-            for base, process in zip(bases, processes, strict=True):
+            for base, process, log in zip(bases, processes, logs, strict=True):
                 for _ in range(100):
                     try:
                         if requests.get(f"{base}/readyz", timeout=5).status_code == 200:
@@ -104,7 +106,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
                     except requests.RequestException:
                         pass
                     if process.poll() is not None:
-                        pytest.fail(process.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+                        pytest.fail(log.read_text()[-2000:])
                     time.sleep(0.1)
                 else:
                     pytest.fail(f"{base} never became ready")
@@ -114,6 +116,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
                 process.send_signal(signal.SIGTERM)
             for process in processes:
                 process.wait(timeout=20)
+            for stream in streams:
+                stream.close()
 
 
 def csrf_token(session: requests.Session, url: str) -> str:
