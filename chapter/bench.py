@@ -227,6 +227,22 @@ def generate(seed: int = 2026) -> None:
         db.session.commit()
         print(f"\r  chapter {c}/{CHAPTERS}", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
+    reset_sequences()
+
+
+def reset_sequences() -> None:
+    """Rows were inserted with explicit ids: move PostgreSQL's sequences past them, so that
+    the app's own inserts (make load) get fresh ids."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in ("chapters", "users", "members", "meetings", "referral_slips"):
+        db.session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+        )
+    db.session.commit()
 
 
 def timed(call, repeat: int = REPEAT) -> tuple[float, float]:

@@ -21,9 +21,10 @@ app = create_app("testing", SQLALCHEMY_DATABASE_URI=os.environ["CHAPTER_DATABASE
 with app.app_context():
     import flask_migrate
     flask_migrate.upgrade()
+    from chapter import bench
     if not db.session.scalar(text("SELECT count(*) FROM chapters")):
-        from chapter import bench
         bench.generate()
+    bench.reset_sequences()
     hashed = argon2.PasswordHasher.from_parameters(argon2.profiles.RFC_9106_LOW_MEMORY).hash(
         "bench-password-1")
     db.session.execute(text("UPDATE users SET password_hash = :h WHERE email LIKE '%@bench.example'"),
