@@ -67,8 +67,8 @@ def load(chapter: Chapter, roster: list[Member], leader: Member, today: date) ->
                 substitute = guests.GuestDetails(name, business, email)
             entries.append(attendance.RosterEntry(member.id, letter, substitute=substitute))
         visitors = []
-        if index % 3 == 1:
-            name, business = VISITORS[(index // 3) % len(VISITORS)]
+        if index % 2 == 1:
+            name, business = VISITORS[(index // 2) % len(VISITORS)]
             visitors.append(
                 attendance.VisitorEntry(
                     guests.GuestDetails(

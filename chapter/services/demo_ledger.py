@@ -36,8 +36,11 @@ def play_week(chapter: Chapter, roster: list[Member], meeting: Meeting, rng: ran
     """Slips passed at the meeting, some earlier slips moved on and thanked, one-to-ones."""
     present = [m for m in roster if m.joined_on <= meeting.meets_on]
     at_meeting = meeting.starts_at + timedelta(minutes=20)
-    for _ in range(rng.randint(6, 14)):
-        giver, receiver = rng.sample(present, 2)
+    # Some members give a lot, some little: the leaderboard and traffic lights show a spread.
+    keenness = [1 + (member.id * 7919) % 6 for member in present]
+    for _ in range(rng.randint(16, 30)):
+        giver = rng.choices(present, keenness)[0]
+        receiver = rng.choice([m for m in present if m is not giver])
         name, need = rng.choice(PROSPECTS)
         kind = rng.choice([SlipKind.INSIDE, SlipKind.OUTSIDE, SlipKind.OUTSIDE])
         referrals.pass_slip(
@@ -56,8 +59,9 @@ def play_week(chapter: Chapter, roster: list[Member], meeting: Meeting, rng: ran
             now=at_meeting,
         )
     _move_slips_on(chapter, meeting, rng, at_meeting)
-    for _ in range(rng.randint(2, 6)):
-        one, other = rng.sample(present, 2)
+    for _ in range(rng.randint(4, 12)):
+        one = rng.choices(present, keenness)[0]
+        other = rng.choice([m for m in present if m is not one])
         activities.log_one_to_one(
             one,
             chapter,
@@ -68,8 +72,7 @@ def play_week(chapter: Chapter, roster: list[Member], meeting: Meeting, rng: ran
             today=meeting.meets_on,
             now=at_meeting,
         )
-    if rng.random() < 0.3:
-        learner = rng.choice(present)
+    for learner in rng.choices(present, keenness, k=rng.randint(1, 3)):
         activities.log_education(
             learner,
             chapter,
