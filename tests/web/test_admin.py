@@ -18,17 +18,18 @@ from chapter.extensions import db
 from chapter.models import AuditEvent, Chapter, Member, User
 from tests import factories
 from tests.conftest import People, Person, login_as
-
-ANONYMOUS, MEMBER, LEADER, OTHER_LEADER, ADMIN = (
-    "anonymous",
-    "member",
-    "leader",
-    "other_leader",
-    "admin",
+from tests.web.access import (
+    ADMIN,
+    ANONYMOUS,
+    FORBIDDEN,
+    LEADER,
+    MEMBER,
+    NOT_FOUND,
+    OTHER_LEADER,
+    TO_LOGIN,
+    matrix,
 )
-TO_LOGIN = (302, "/login?next=")
-FORBIDDEN = (403, "Not allowed")
-NOT_FOUND = (404, "Page not found")
+
 EVERYONE_404 = dict.fromkeys((ANONYMOUS, MEMBER, LEADER, OTHER_LEADER, ADMIN), NOT_FOUND)
 
 # method, path, form data, {person: (status, what they see)}; {home} is the home chapter.
@@ -84,11 +85,7 @@ ROUTES = [
         },
     ),
 ]
-MATRIX = [
-    pytest.param(method, path, data, who, status, seen, id=f"{who}-{method}-{path}")
-    for method, path, data, expected in ROUTES
-    for who, (status, seen) in expected.items()
-]
+MATRIX = matrix(ROUTES)
 
 
 @pytest.mark.parametrize(("method", "path", "data", "who", "status", "seen"), MATRIX)

@@ -51,17 +51,18 @@ from tests.attendance_factories import (
 )
 from tests.conftest import People, Person, count_queries, login_as
 from tests.factories import PASSWORD
-
-ANONYMOUS, MEMBER, LEADER, OTHER_LEADER, ADMIN = (
-    "anonymous",
-    "member",
-    "leader",
-    "other_leader",
-    "admin",
+from tests.web.access import (
+    ADMIN,
+    ANONYMOUS,
+    FORBIDDEN,
+    LEADER,
+    MEMBER,
+    NOT_FOUND,
+    OTHER_LEADER,
+    TO_LOGIN,
+    matrix,
 )
-TO_LOGIN = (302, "/login?next=")
-FORBIDDEN = (403, "Not allowed")
-NOT_FOUND = (404, "Page not found")
+
 GUEST_NAME = "Vera Visitor"
 
 
@@ -216,11 +217,7 @@ ROUTES = [
         leader_only((200, "Substitute log"), (200, "No substitute has attended yet.")),
     ),
 ]
-MATRIX = [
-    pytest.param(method, path, data, who, status, seen, id=f"{who}-{method}-{path}")
-    for method, path, data, expected in ROUTES
-    for who, (status, seen) in expected.items()
-]
+MATRIX = matrix(ROUTES)
 
 
 def home_state(app: Flask, meeting_id: int, guest_id: int) -> tuple[object, ...]:

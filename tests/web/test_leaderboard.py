@@ -40,17 +40,19 @@ from tests.leaderboard_helpers import (
     wednesdays_before,
 )
 from tests.referral_helpers import csv_rows
-
-ANONYMOUS, MEMBER, LEADER, OTHER_LEADER, ADMIN = (
-    "anonymous",
-    "member",
-    "leader",
-    "other_leader",
-    "admin",
+from tests.web.access import (
+    ADMIN,
+    ANONYMOUS,
+    FORBIDDEN,
+    LEADER,
+    MEMBER,
+    NOT_FOUND,
+    OTHER_LEADER,
+    TO_LOGIN,
+    matrix,
+    person_named,
 )
-TO_LOGIN = (302, "/login?next=")
-FORBIDDEN = (403, "Not allowed")
-NOT_FOUND = (404, "Page not found")
+
 PALMS_HEADER = "First Name,Last Name,P,A,L,M,S,RGI,RGO,RRI,RRO,V,1-2-1,TYFCB,CEU"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -167,15 +169,7 @@ ROUTES = [
         },
     ),
 ]
-MATRIX = [
-    pytest.param(method, path, data, who, status, seen, id=f"{who}-{method}-{path}")
-    for method, path, data, expected in ROUTES
-    for who, (status, seen) in expected.items()
-]
-
-
-def person_named(people: People, who: str) -> Person | None:
-    return None if who == ANONYMOUS else getattr(people, who)
+MATRIX = matrix(ROUTES)
 
 
 @pytest.mark.parametrize(("method", "path", "data", "who", "status", "seen"), MATRIX)

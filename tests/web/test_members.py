@@ -17,19 +17,21 @@ from chapter.domain.roles import MemberStatus, Position
 from chapter.extensions import db
 from chapter.models import AuditEvent, Chapter, Member, User
 from tests import factories
-from tests.conftest import People, Person, count_queries, login_as
+from tests.conftest import People, count_queries, login_as
 from tests.factories import PASSWORD
-
-ANONYMOUS, MEMBER, LEADER, OTHER_LEADER, ADMIN = (
-    "anonymous",
-    "member",
-    "leader",
-    "other_leader",
-    "admin",
+from tests.web.access import (
+    ADMIN,
+    ANONYMOUS,
+    FORBIDDEN,
+    LEADER,
+    MEMBER,
+    NOT_FOUND,
+    OTHER_LEADER,
+    TO_LOGIN,
+    matrix,
+    person_named,
 )
-TO_LOGIN = (302, "/login?next=")
-FORBIDDEN = (403, "Not allowed")
-NOT_FOUND = (404, "Page not found")
+
 EDITED_MEMBER = {
     "first_name": "Mara",
     "last_name": "Matrix",
@@ -224,15 +226,7 @@ ROUTES = [
         },
     ),
 ]
-MATRIX = [
-    pytest.param(method, path, data, who, status, seen, id=f"{who}-{method}-{path}")
-    for method, path, data, expected in ROUTES
-    for who, (status, seen) in expected.items()
-]
-
-
-def person_named(people: People, who: str) -> Person | None:
-    return None if who == ANONYMOUS else getattr(people, who)
+MATRIX = matrix(ROUTES)
 
 
 @pytest.mark.parametrize(("method", "path", "data", "who", "status", "seen"), MATRIX)

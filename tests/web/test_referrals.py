@@ -55,17 +55,19 @@ from tests.referral_helpers import (
     thank_form,
     total,
 )
-
-ANONYMOUS, MEMBER, LEADER, OTHER_LEADER, ADMIN = (
-    "anonymous",
-    "member",
-    "leader",
-    "other_leader",
-    "admin",
+from tests.web.access import (
+    ADMIN,
+    ANONYMOUS,
+    FORBIDDEN,
+    LEADER,
+    MEMBER,
+    NOT_FOUND,
+    OTHER_LEADER,
+    TO_LOGIN,
+    matrix,
+    person_named,
 )
-TO_LOGIN = (302, "/login?next=")
-FORBIDDEN = (403, "Not allowed")
-NOT_FOUND = (404, "Page not found")
+
 ON_SLIP_PAGE = "Referral: Pat Prospect"
 
 
@@ -174,11 +176,7 @@ ROUTES = [
         everyone((200, "No entries match."), **{MEMBER: FORBIDDEN, LEADER: (200, "Pat Prospect")}),
     ),
 ]
-MATRIX = [
-    pytest.param(method, path, data, who, status, seen, id=f"{who}-{method}-{path}")
-    for method, path, data, expected in ROUTES
-    for who, (status, seen) in expected.items()
-]
+MATRIX = matrix(ROUTES)
 
 
 @dataclass(frozen=True)
@@ -211,10 +209,6 @@ def entries(app: Flask, people: People) -> Entries:
         )
         db.session.commit()
         return Entries(slip.id, thank_you.id, one_to_one.id)
-
-
-def person_named(people: People, who: str) -> Person | None:
-    return None if who == ANONYMOUS else getattr(people, who)
 
 
 @pytest.mark.parametrize(("method", "path", "data", "who", "status", "seen"), MATRIX)

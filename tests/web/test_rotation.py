@@ -53,14 +53,17 @@ from tests.rotation_helpers import (
     wednesdays,
 )
 
-ANONYMOUS, MEMBER, LEADER, OTHER_LEADER, ADMIN = (
-    "anonymous",
-    "member",
-    "leader",
-    "other_leader",
-    "admin",
-)
 # (status, what they see: page text, or where a 302 goes; whether anything stored changed)
+from tests.web.access import (
+    ADMIN,
+    ANONYMOUS,
+    LEADER,
+    MEMBER,
+    OTHER_LEADER,
+    matrix,
+    person_named,
+)
+
 TO_LOGIN = (302, "/login?next=", False)
 FORBIDDEN = (403, "Not allowed", False)
 NOT_FOUND = (404, "Page not found", False)
@@ -170,11 +173,7 @@ ROUTES = [
     ),
     ("GET", "/calendar/chapter/no-such-token.ics", None, anyone(NOT_FOUND)),
 ]
-MATRIX = [
-    pytest.param(method, path, data, who, *expected, id=f"{who}-{method}-{path}")
-    for method, path, data, by_person in ROUTES
-    for who, expected in by_person.items()
-]
+MATRIX = matrix(ROUTES)
 
 
 @pytest.fixture
@@ -201,10 +200,6 @@ def world(app: Flask, people: People) -> dict[str, int]:
         db.session.get(Chapter, home).calendar_token = CHAPTER_FEED
         db.session.commit()
     return ids
-
-
-def person_named(people: People, who: str) -> Person | None:
-    return None if who == ANONYMOUS else getattr(people, who)
 
 
 @pytest.mark.parametrize(("method", "path", "data", "who", "status", "seen", "changes"), MATRIX)
