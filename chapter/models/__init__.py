@@ -4,6 +4,7 @@ from chapter.models.attendance import Attendance
 from chapter.models.audit import AuditEvent
 from chapter.models.chapters import Chapter
 from chapter.models.guests import Guest, Visit
+from chapter.models.imports import ImportBatch, NameMapping, OpeningBalance
 from chapter.models.meetings import Meeting
 from chapter.models.members import Member
 from chapter.models.notifications import Notification
@@ -19,10 +20,13 @@ __all__ = [
     "ChapterWeeklyTotal",
     "EducationCredit",
     "Guest",
+    "ImportBatch",
     "Meeting",
     "Member",
+    "NameMapping",
     "Notification",
     "OneToOne",
+    "OpeningBalance",
     "Presentation",
     "ReferralSlip",
     "SwapRequest",

@@ -10,13 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from chapter.db import Base, Timestamps
 from chapter.domain.attendance import Palms
 from chapter.models.enums import enum_column
+from chapter.models.imports import Imported
 
 if TYPE_CHECKING:
     from chapter.models.guests import Guest
     from chapter.models.meetings import Meeting
 
 
-class Attendance(Timestamps, Base):
+class Attendance(Imported, Timestamps, Base):
     __tablename__ = "attendance"
     __table_args__ = (
         UniqueConstraint("meeting_id", "member_id"),

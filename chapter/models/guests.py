@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from chapter.db import Base, Timestamps
 from chapter.domain.guests import FollowUp
 from chapter.models.enums import enum_column
+from chapter.models.imports import Imported
 
 
 class Guest(Timestamps, Base):
@@ -36,7 +37,7 @@ class Guest(Timestamps, Base):
     joined_as_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
 
 
-class Visit(Timestamps, Base):
+class Visit(Imported, Timestamps, Base):
     """A visitor at a meeting, invited by a member (who earns visitor credit)."""
 
     __tablename__ = "visits"

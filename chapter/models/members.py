@@ -11,10 +11,11 @@ from chapter.db import Base, Timestamps
 from chapter.domain.roles import MemberStatus, Position
 from chapter.models.chapters import Chapter
 from chapter.models.enums import enum_column
+from chapter.models.imports import Imported
 from chapter.models.users import User
 
 
-class Member(Timestamps, Base):
+class Member(Imported, Timestamps, Base):
     __tablename__ = "members"
     __table_args__ = (
         Index(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from chapter.db import Base, Timestamps, UTCDateTime, utcnow
 from chapter.domain.referrals import BusinessType, SlipKind, SlipStatus
 from chapter.models.enums import enum_column
+from chapter.models.imports import Imported
 
 
 class Voidable:
@@ -27,10 +28,18 @@ class Voidable:
         return self.voided_at is not None
 
 
-class ReferralSlip(Voidable, Timestamps, Base):
+class ReferralSlip(Imported, Voidable, Timestamps, Base):
+    """A referral between two members; imported history may have a person of another chapter
+    on one side (``counterpart_name``, ``counterpart_chapter``) instead of a member."""
+
     __tablename__ = "referral_slips"
     __table_args__ = (
         CheckConstraint("giver_id <> receiver_id", name="not_to_self"),
+        CheckConstraint(
+            "(giver_id IS NOT NULL AND receiver_id IS NOT NULL) OR "
+            "((giver_id IS NOT NULL OR receiver_id IS NOT NULL) AND counterpart_name <> '')",
+            name="members_or_counterpart",
+        ),
         CheckConstraint("warmth BETWEEN 1 AND 5", name="warmth_range"),
         Index("ix_referral_slips_chapter_id_week_on", "chapter_id", "week_on"),
         Index("ix_referral_slips_receiver_id_passed_at", "receiver_id", "passed_at"),
@@ -39,8 +48,10 @@ class ReferralSlip(Voidable, Timestamps, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="RESTRICT"))
-    giver_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
-    receiver_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
+    giver_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
+    receiver_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
+    counterpart_name: Mapped[str] = mapped_column(String(120), default="")
+    counterpart_chapter: Mapped[str] = mapped_column(String(200), default="")
     # The week it counts toward: the next meeting not yet completed when it was passed.
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
     week_on: Mapped[date]  # the date of that meeting: what periods and leaderboards filter on
@@ -59,7 +70,7 @@ class ReferralSlip(Voidable, Timestamps, Base):
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class ThankYou(Voidable, Timestamps, Base):
+class ThankYou(Imported, Voidable, Timestamps, Base):
     """TYFCB: closed business credited to the giver. Who thanked is private to the thanker
     (and to the giver when ``reveal_thanker``); imported history has no thanker at all."""
 
@@ -90,10 +101,15 @@ class ThankYou(Voidable, Timestamps, Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
-class OneToOne(Voidable, Timestamps, Base):
+class OneToOne(Imported, Voidable, Timestamps, Base):
+    """Two members met; imported history may name a person of another chapter as the other."""
+
     __tablename__ = "one_to_ones"
     __table_args__ = (
         CheckConstraint("logged_by_id <> other_id", name="not_with_self"),
+        CheckConstraint(
+            "other_id IS NOT NULL OR counterpart_name <> ''", name="member_or_counterpart"
+        ),
         Index("ix_one_to_ones_chapter_id_week_on", "chapter_id", "week_on"),
     )
 
@@ -102,7 +118,11 @@ class OneToOne(Voidable, Timestamps, Base):
     logged_by_id: Mapped[int] = mapped_column(
         ForeignKey("members.id", ondelete="RESTRICT"), index=True
     )
-    other_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"), index=True)
+    other_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="RESTRICT"), index=True
+    )
+    counterpart_name: Mapped[str] = mapped_column(String(120), default="")
+    counterpart_chapter: Mapped[str] = mapped_column(String(200), default="")
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
     week_on: Mapped[date]  # the date of that meeting: what periods and leaderboards filter on
     met_on: Mapped[date]
@@ -112,10 +132,11 @@ class OneToOne(Voidable, Timestamps, Base):
     dispute_reason: Mapped[str] = mapped_column(String(500), default="")
 
 
-class EducationCredit(Voidable, Timestamps, Base):
+class EducationCredit(Imported, Voidable, Timestamps, Base):
     __tablename__ = "education_credits"
     __table_args__ = (
-        CheckConstraint("credits BETWEEN 1 AND 20", name="credits_range"),
+        # Members log 1-20; an imported slip may carry more (a real export has 21).
+        CheckConstraint("credits BETWEEN 1 AND 100", name="credits_range"),
         Index("ix_education_credits_chapter_id_week_on", "chapter_id", "week_on"),
     )
 
