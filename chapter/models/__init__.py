@@ -4,7 +4,7 @@ from chapter.models.attendance import Attendance
 from chapter.models.audit import AuditEvent
 from chapter.models.chapters import Chapter
 from chapter.models.guests import Guest, Visit
-from chapter.models.imports import ImportBatch, NameMapping, OpeningBalance
+from chapter.models.imports import ImportBatch, ImportUpload, NameMapping, OpeningBalance
 from chapter.models.meetings import Meeting
 from chapter.models.members import Member
 from chapter.models.notifications import Notification
@@ -21,6 +21,7 @@ __all__ = [
     "EducationCredit",
     "Guest",
     "ImportBatch",
+    "ImportUpload",
     "Meeting",
     "Member",
     "NameMapping",

@@ -11,7 +11,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from chapter.db import Base, Timestamps, UTCDateTime
@@ -50,6 +59,22 @@ class ImportBatch(Timestamps, Base):
     @property
     def is_undone(self) -> bool:
         return self.undone_at is not None
+
+
+class ImportUpload(Timestamps, Base):
+    """A file between its preview and its confirmation, kept in the database so any worker
+    (on any host) can confirm it. Dropped once it is imported."""
+
+    __tablename__ = "import_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(
+        ForeignKey("chapters.id", ondelete="RESTRICT"), index=True
+    )
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    filename: Mapped[str] = mapped_column(String(255))
+    checksum: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class NameMapping(Timestamps, Base):

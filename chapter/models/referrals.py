@@ -5,6 +5,7 @@ Nothing here is deleted: entries are voided (when, by whom, why) and leave the t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
@@ -28,7 +29,20 @@ class Voidable:
         return self.voided_at is not None
 
 
-class ReferralSlip(Imported, Voidable, Timestamps, Base):
+class Counterpart:
+    """Imported history may name a person of another chapter on one side of an entry."""
+
+    counterpart_name: Mapped[str] = mapped_column(String(120), default="")
+    counterpart_chapter: Mapped[str] = mapped_column(String(200), default="")
+
+    def name_of(self, names: Mapping[int, str], member_id: int | None) -> str:
+        """One side's name: the member's, or (imported history) the other-chapter person's."""
+        if member_id is not None:
+            return names.get(member_id, "")
+        return f"{self.counterpart_name} (other chapter)"
+
+
+class ReferralSlip(Counterpart, Imported, Voidable, Timestamps, Base):
     """A referral between two members; imported history may have a person of another chapter
     on one side (``counterpart_name``, ``counterpart_chapter``) instead of a member."""
 
@@ -50,8 +64,6 @@ class ReferralSlip(Imported, Voidable, Timestamps, Base):
     chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="RESTRICT"))
     giver_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
     receiver_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
-    counterpart_name: Mapped[str] = mapped_column(String(120), default="")
-    counterpart_chapter: Mapped[str] = mapped_column(String(200), default="")
     # The week it counts toward: the next meeting not yet completed when it was passed.
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
     week_on: Mapped[date]  # the date of that meeting: what periods and leaderboards filter on
@@ -101,7 +113,7 @@ class ThankYou(Imported, Voidable, Timestamps, Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
-class OneToOne(Imported, Voidable, Timestamps, Base):
+class OneToOne(Counterpart, Imported, Voidable, Timestamps, Base):
     """Two members met; imported history may name a person of another chapter as the other."""
 
     __tablename__ = "one_to_ones"
@@ -121,8 +133,6 @@ class OneToOne(Imported, Voidable, Timestamps, Base):
     other_id: Mapped[int | None] = mapped_column(
         ForeignKey("members.id", ondelete="RESTRICT"), index=True
     )
-    counterpart_name: Mapped[str] = mapped_column(String(120), default="")
-    counterpart_chapter: Mapped[str] = mapped_column(String(200), default="")
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
     week_on: Mapped[date]  # the date of that meeting: what periods and leaderboards filter on
     met_on: Mapped[date]

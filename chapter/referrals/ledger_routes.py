@@ -89,8 +89,8 @@ def _member_csv(tab, period, slips, thank_yous, names, chapter) -> Response:
                 [
                     entry.week_on,
                     "one-to-one",
-                    names.get(entry.logged_by_id),
-                    names.get(entry.other_id),
+                    entry.name_of(names, entry.logged_by_id),
+                    entry.name_of(names, entry.other_id),
                     "",
                     entry.met_on,
                     entry.place,
@@ -117,8 +117,8 @@ def _member_csv(tab, period, slips, thank_yous, names, chapter) -> Response:
                 [
                     slip.week_on,
                     "referral " + slip.kind.value,
-                    names.get(slip.giver_id),
-                    names.get(slip.receiver_id),
+                    slip.name_of(names, slip.giver_id),
+                    slip.name_of(names, slip.receiver_id),
                     slip.status.label,
                     "",
                     slip.prospect_name,
@@ -211,8 +211,8 @@ def _chapter_row(entry_type: EntryType, entry, names: dict[int, str]) -> list[ob
         return [
             entry.week_on,
             f"referral {entry.kind.value}",
-            names.get(entry.giver_id),
-            names.get(entry.receiver_id),
+            entry.name_of(names, entry.giver_id),
+            entry.name_of(names, entry.receiver_id),
             entry.status.label,
             "",
             "",
@@ -235,8 +235,8 @@ def _chapter_row(entry_type: EntryType, entry, names: dict[int, str]) -> list[ob
         return [
             entry.week_on,
             "one-to-one",
-            names.get(entry.logged_by_id),
-            names.get(entry.other_id),
+            entry.name_of(names, entry.logged_by_id),
+            entry.name_of(names, entry.other_id),
             "disputed" if entry.disputed_at else "",
             "",
             "",

@@ -165,6 +165,8 @@ def give_get_matrix(chapter_id: int, start: date | None, end: date) -> dict[tupl
         .where(
             ReferralSlip.chapter_id == chapter_id,
             ReferralSlip.voided_at.is_(None),
+            ReferralSlip.giver_id.is_not(None),  # imported slips with another chapter
+            ReferralSlip.receiver_id.is_not(None),
             ReferralSlip.week_on <= end,
         )
         .group_by(ReferralSlip.giver_id, ReferralSlip.receiver_id)

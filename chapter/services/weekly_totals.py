@@ -70,7 +70,11 @@ def aggregate(
     ):
         rows = db.session.execute(
             db.select(member_col, ReferralSlip.week_on, ReferralSlip.kind, func.count())
-            .where(live_slips, *_filters(member_col, ReferralSlip.week_on, members, weeks))
+            .where(
+                live_slips,
+                member_col.is_not(None),  # imported: a person of another chapter
+                *_filters(member_col, ReferralSlip.week_on, members, weeks),
+            )
             .group_by(member_col, ReferralSlip.week_on, ReferralSlip.kind)
         )
         for member_id, week_on, kind, count in rows:
@@ -95,7 +99,11 @@ def aggregate(
     for member_col in (OneToOne.logged_by_id, OneToOne.other_id):
         rows = db.session.execute(
             db.select(member_col, OneToOne.week_on, func.count())
-            .where(live_one_to_ones, *_filters(member_col, OneToOne.week_on, members, weeks))
+            .where(
+                live_one_to_ones,
+                member_col.is_not(None),
+                *_filters(member_col, OneToOne.week_on, members, weeks),
+            )
             .group_by(member_col, OneToOne.week_on)
         )
         for member_id, week_on, count in rows:

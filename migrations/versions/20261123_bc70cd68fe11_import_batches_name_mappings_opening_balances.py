@@ -84,6 +84,22 @@ def upgrade():
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_opening_balances_member_id_members'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_opening_balances'))
     )
+    op.create_table('import_uploads',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('chapter_id', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('checksum', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['chapter_id'], ['chapters.id'], name=op.f('fk_import_uploads_chapter_id_chapters'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_import_uploads_uploaded_by_id_users'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_uploads'))
+    )
+    with op.batch_alter_table('import_uploads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_uploads_chapter_id'), ['chapter_id'], unique=False)
+
     with op.batch_alter_table('opening_balances', schema=None) as batch_op:
         batch_op.create_index('ix_opening_balances_chapter_id_ends_on', ['chapter_id', 'ends_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_opening_balances_import_batch_id'), ['import_batch_id'], unique=False)
@@ -223,6 +239,10 @@ def downgrade():
 
     op.drop_table('opening_balances')
     op.drop_table('import_name_mappings')
+    with op.batch_alter_table('import_uploads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_uploads_chapter_id'))
+
+    op.drop_table('import_uploads')
     with op.batch_alter_table('import_batches', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_import_batches_chapter_id'))
 
