@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from chapter.auth import bp as auth_bp
     from chapter.dashboard import bp as dashboard_bp
     from chapter.health import bp as health_bp
+    from chapter.imports import bp as imports_bp
     from chapter.leaderboard import bp as leaderboard_bp
     from chapter.members import bp as members_bp
     from chapter.referrals import bp as referrals_bp
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(referrals_bp)
     app.register_blueprint(rotation_bp)
     app.register_blueprint(leaderboard_bp)
+    app.register_blueprint(imports_bp, url_prefix="/moving")
 
 
 def register_error_handlers(app: Flask) -> None:
