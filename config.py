@@ -28,6 +28,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # BNI Connect exports: the import page alone accepts files up to this size.
+    IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
     # Log-in throttling (Flask-Limiter); counters in Redis when REDIS_URL is set.
     LOGIN_RATE_LIMIT = "5 per minute;20 per hour"

@@ -148,6 +148,8 @@ class Plan:
     reconciliation: list[Reconciliation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     earlier: ImportBatch | None = None  # the same file, imported before
+    asks_meeting: bool = False  # the file does not name its meeting
+    asks_period: bool = False  # the file does not give its From and To dates
 
     @property
     def kind(self) -> ReportKind:
@@ -221,7 +223,9 @@ def plan(
     text), CREATE or OTHER; ``meeting_on`` says which meeting a Slips Audit belongs to and
     ``period`` which dates a summary exported without headers covers."""
     report = read(upload.data)
-    if isinstance(report, PalmsSummary) and report.starts_on is None and period is not None:
+    asks_period = isinstance(report, PalmsSummary) and report.starts_on is None
+    asks_meeting = isinstance(report, SlipsAudit) and report.meeting_on is None
+    if asks_period and period is not None:
         report = replace(report, starts_on=period[0], ends_on=period[1])
     if isinstance(report, SlipsAudit):
         meeting_on = report.meeting_on or meeting_on
@@ -231,6 +235,7 @@ def plan(
         meeting_on = None
     meeting = _meeting_on(upload.chapter_id, meeting_on)
     result = Plan(upload, report, meeting_on, meeting, {}, skipped=list(report.problems))
+    result.asks_meeting, result.asks_period = asks_meeting, asks_period
     result.earlier = db.session.scalar(
         db.select(ImportBatch).where(
             ImportBatch.chapter_id == upload.chapter_id,
