@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from chapter import cli_import
 from chapter.db import utcnow
 from chapter.domain.schedule import WEEKDAYS
 from chapter.errors import RuleViolation
@@ -23,6 +24,7 @@ from chapter.services import (
 )
 
 chapter_cli = AppGroup("chapter", help="Manage chapters and the demo data.")
+cli_import.register(chapter_cli)
 
 
 def _time(value: str) -> time:

@@ -148,7 +148,7 @@ def clean_name(text: str) -> str:
 
 def name_key(text: str) -> str:
     """What names are matched on: whitespace and case normalised, honorifics dropped."""
-    words = [w for w in clean_name(text).casefold().replace(".", ". ").split()]
+    words = [w for w in clean_name(text).casefold().replace(".", ". ").split() if w != "."]
     while len(words) > 1 and words[0].rstrip(".") in HONORIFICS:
         words.pop(0)
     return " ".join(w for w in words if w != ".").replace(" .", ".")
@@ -510,15 +510,18 @@ def _roster(sheet: Sheet, header_index: int) -> Roster:
 
 
 def _number(text: str) -> Decimal:
-    cleaned = re.sub(r"[\s,$€£₹]|AED|USD|INR|EUR|GBP", "", text)
+    cleaned = re.sub(r"[\s$€£₹]|AED|USD|INR|EUR|GBP", "", text)
+    if re.fullmatch(r"-?\d+,\d{1,2}", cleaned):  # a decimal comma (German Excel's CSV)
+        cleaned = cleaned.replace(",", ".")
+    cleaned = cleaned.replace(",", "")
     if not cleaned:
         return Decimal(0)
     try:
         value = Decimal(cleaned)
     except InvalidOperation as error:
         raise ValueError(f"{text!r} is not a number") from error
-    if not value.is_finite():
-        raise ValueError(f"{text!r} is not a number")
+    if not value.is_finite() or value.adjusted() > 12:
+        raise ValueError(f"{text!r} is not a number in range")
     return value
 
 

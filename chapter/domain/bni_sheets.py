@@ -107,7 +107,7 @@ def _read_spreadsheetml(data: bytes) -> list[Row]:
         raise UnreadableFile(
             "The XML file declares a DTD or entities, which the importer refuses."
         ) from error
-    except ParseError as error:
+    except (ParseError, LookupError, ValueError) as error:  # LookupError: unknown encoding
         raise UnreadableFile(f"The XML file is broken ({error}).") from error
     if root.tag != f"{SS}Workbook":
         raise UnreadableFile("The XML file is not an Excel 2003 (SpreadsheetML) workbook.")
@@ -122,6 +122,8 @@ def _read_spreadsheetml(data: bytes) -> list[Row]:
     rows: list[Row] = []
     for row in sheet.findall(f"{SS}Row"):
         index = _int_attr(row, "Index", len(rows) + 1)
+        if not 0 < index <= MAX_ROWS:
+            raise UnreadableFile(f"The file has more than {MAX_ROWS:,} rows.")
         while len(rows) < index - 1:
             rows.append([])
         cells: Row = []
@@ -194,6 +196,10 @@ def _xlsx_text(value: object) -> str:
     return str(value).strip()
 
 
+class _Semicolons(csv.excel):
+    delimiter = ";"
+
+
 def _read_csv(data: bytes) -> list[Row]:
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -205,8 +211,9 @@ def _read_csv(data: bytes) -> list[Row]:
         raise UnreadableFile("The CSV file is not in a text encoding the importer knows.")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    except csv.Error:  # ragged rows: guess from the first line
+        first = text.split("\n", 1)[0]
+        dialect = _Semicolons if first.count(";") > first.count(",") else csv.excel
     try:
         return [
             [Cell(value.strip()) if value.strip() else EMPTY for value in row[:MAX_COLUMNS]]

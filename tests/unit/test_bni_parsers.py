@@ -12,7 +12,7 @@ import tracemalloc
 import zipfile
 from collections import Counter
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, Overflow
 from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
@@ -49,10 +49,8 @@ SPECIAL_ROWS = {"Visitors", "BNI", "Total"}
 ACTIVITY = ("rgi", "rgo", "rri", "rro", "v", "one_to_ones", "ceu")
 PALMS_HEADER = "First Name|Last Name|P|A|L|M|S|RGI|RGO|RRI|RRO|V|1-2-1|TYFCB|CEU"
 SLIPS_HEADER = "From|To|Slip Type|Inside/Outside|TYFCB Amount|CEU Credits|Detail"
-ROSTER_HEADER = (
-    "First Name|Last Name|Company|Profession/Classification|Phone|Email|Status|Join Date"
-    "|Renewal Date|Sponsor"
-)
+ROSTER_HEADER = "First Name|Last Name|Company|Profession/Classification|Phone|Email|Status"
+ROSTER_HEADER += "|Join Date|Renewal Date|Sponsor"
 GERMAN = "Vorname|Nachname|P|A|L|M|S|G (Eigenbedarf)|G (extern)|R (Eigenbedarf)|R (extern)"
 GERMAN += "|V|1-2-1|U|CTE|T"
 
@@ -104,6 +102,10 @@ def csv_bytes(source: str, delimiter: str = ",") -> bytes:
     return out.getvalue().encode()
 
 
+def parse(source: str, delimiter: str = ","):
+    return parse_report(csv_bytes(source, delimiter))
+
+
 def spreadsheetml(body: str, prolog: str = "") -> bytes:
     return (
         f'<?xml version="1.0"?>{prolog}<Workbook xmlns="urn:schemas-microsoft-com:office:'
@@ -114,22 +116,16 @@ def spreadsheetml(body: str, prolog: str = "") -> bytes:
 
 # --- every fixture: format and report told from the bytes ------------------------------------
 
-KINDS = {
-    PALMS_UAE: (FileFormat.SPREADSHEETML, ReportKind.PALMS_SUMMARY),
-    PALMS_US_RANGE: (FileFormat.SPREADSHEETML, ReportKind.PALMS_SUMMARY),
-    PALMS_US_WEEK: (FileFormat.SPREADSHEETML, ReportKind.PALMS_SUMMARY),
-    SLIPS_UAE: (FileFormat.SPREADSHEETML, ReportKind.SLIPS_AUDIT),
-    SLIPS_SMALL: (FileFormat.SPREADSHEETML, ReportKind.SLIPS_AUDIT),
-    SLIPS_XLSX: (FileFormat.XLSX, ReportKind.SLIPS_AUDIT),
-}
+ALL = [PALMS_UAE, PALMS_US_RANGE, PALMS_US_WEEK, SLIPS_UAE, SLIPS_SMALL, SLIPS_XLSX]
 
 
-@pytest.mark.parametrize("name", KINDS)
+@pytest.mark.parametrize("name", ALL)
 def test_format_and_report_are_told_from_the_content_not_the_file_name(name, tmp_path) -> None:
     renamed = tmp_path / "members.csv"  # a misleading name: only the bytes may count
     renamed.write_bytes(load(name))
     data = renamed.read_bytes()
-    file_format, kind = KINDS[name]
+    file_format = FileFormat.XLSX if name == SLIPS_XLSX else FileFormat.SPREADSHEETML
+    kind = ReportKind.PALMS_SUMMARY if name.startswith("palms") else ReportKind.SLIPS_AUDIT
     assert detect_format(data) is file_format
     assert read_sheet(data).format is file_format
     parsed = parse_report(data)
@@ -197,21 +193,12 @@ def test_uae_palms_total_row_is_kept_as_exported_although_the_lines_do_not_add_u
 
 # --- Slips audits -----------------------------------------------------------------------------
 
+FEB_13 = date(2025, 2, 13)
 SLIPS = {  # slips per type (referral, 1-2-1, tyfcb, ceu, visitor), inside, outside,
     # TYFCB cents, CEU credits, bold parties, slips to "BNI", meeting date, chapter
     SLIPS_UAE: ((232, 135, 73, 71, 2), 111, 121, 65162900, 255, 158, 1, None, ""),
     SLIPS_SMALL: ((20, 14, 4, 13, 0), 9, 11, 2983400, 29, 17, 0, None, ""),
-    SLIPS_XLSX: (
-        (86, 64, 26, 27, 2),
-        56,
-        30,
-        23788400,
-        96,
-        51,
-        1,
-        date(2025, 2, 13),
-        "BNI Shochean",
-    ),
+    SLIPS_XLSX: ((86, 64, 26, 27, 2), 56, 30, 23788400, 96, 51, 1, FEB_13, "BNI Shochean"),
 }
 
 
@@ -235,12 +222,9 @@ def test_slips_audit_counts(name) -> None:
     for line in audit.lines:  # a bold person (other than "BNI") comes with their chapter
         if any(p and p.other_chapter and p.key != "bni" for p in (line.giver, line.receiver)):
             assert line.detail.count(",") == 2
-
-
-@pytest.mark.parametrize("name", [SLIPS_UAE, SLIPS_SMALL])
-def test_slips_audit_matches_an_independent_count_of_the_xml(name) -> None:
+    if name == SLIPS_XLSX:
+        return  # counted with openpyxl when the fixture was studied; the rest with the XML
     rows = [row for row in raw_rows(name)[1:] if any(t for t, _ in row.values())]
-    audit = report(name)
     assert len(rows) == len(audit.lines)
     types = Counter(text(row, 3) for row in rows)
     assert [types[label] for label in ("Referral", "One-to-One", "TYFCB", "CEU", "Visitor")] == [
@@ -293,8 +277,7 @@ def test_identical_slips_are_all_kept(name, rows, times) -> None:
 
 
 def test_unreadable_slips_are_reported_by_row_and_do_not_stop_the_rest() -> None:
-    audit = parse_report(
-        csv_bytes(f"""{SLIPS_HEADER}
+    audit = parse(f"""{SLIPS_HEADER}
             Anna Berg|Carl Dorn|Referral|Tier 1 (inside)|||
             Anna Berg|Carl Dorn|Gift||||
             Anna Berg|Carl Dorn|Referral|Sideways|||
@@ -308,7 +291,6 @@ def test_unreadable_slips_are_reported_by_row_and_do_not_stop_the_rest() -> None
             ||||||
             Carl Dorn||Visitor||||
             Carl Dorn|Eve Fox|Visitor||||""")
-    )
     assert isinstance(audit, SlipsAudit)
     assert [line.row for line in audit.lines] == [2, 10, 11, 14]  # the blank row 12 is skipped
     assert audit.lines[2].amount_cents == 123450
@@ -321,13 +303,11 @@ def test_unreadable_slips_are_reported_by_row_and_do_not_stop_the_rest() -> None
 
 
 def test_unreadable_palms_lines_are_reported_by_row() -> None:
-    summary = parse_report(
-        csv_bytes(f"""{PALMS_HEADER}
+    summary = parse(f"""{PALMS_HEADER}
             Anna|Berg|4|x|0|0|0|1|0|0|0|0|2|10.00|1
             ||4|0|0|0|0|1|0|0|0|0|2|10.00|1
             Carl|Dorn|4|0|0|0|0|1|0|0|0|0|2.5|10.00|1
             Eve|Fox|4|0|0|0|0|1|0|0|0|0|2|10.00|1""")
-    )
     assert [line.name for line in summary.lines] == ["Eve Fox"]
     assert [(p.row, p.message) for p in summary.problems] == [
         (2, "Anna Berg: 'x' is not a number"),
@@ -339,34 +319,32 @@ def test_unreadable_palms_lines_are_reported_by_row() -> None:
 # --- synthetic CSV, regional layouts, xlsx ----------------------------------------------------
 
 
+PALMS_CSV = f"""{PALMS_HEADER}
+    Anna|Berg|3|1|0|0|0|2|1|0|4|1|5|1234.50|6
+    Visitors||4|0|0|0|0|0|0|0|0|0|0|0.00|0
+    Total||3|1|0|0|0|2|1|0|4|1|5|1234.50|6"""
+SLIPS_CSV = f"""{SLIPS_HEADER}
+    Anna Berg|Carl Dorn|Referral|Outside|||
+    Anna Berg|Carl Dorn|One to One||||
+    |Anna Berg|TYFCB||99.90||BNI Nord, Hamburg, Germany
+    Anna Berg||CEU||||"""
+ROSTER_CSV = f"""{ROSTER_HEADER}
+    Anna|Berg|Berg, Kranz & Co|Plumbing|+49 30 1234|Anna.Berg@Example.DE|Active|2024-03-01|01/03/2025|Carl  Dorn
+    Ben|  Ott ||||||||
+    Cleo|||||||||
+    Dan|Eck||||||someday||"""  # noqa: E501 - one roster row a line
+TYPES = [SlipType.REFERRAL, SlipType.ONE_TO_ONE, SlipType.TYFCB, SlipType.CEU]
+
+
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_csv_variants_of_both_reports(delimiter) -> None:
-    summary = parse_report(
-        csv_bytes(
-            f"""{PALMS_HEADER}
-            Anna|Berg|3|1|0|0|0|2|1|0|4|1|5|1234.50|6
-            Visitors||4|0|0|0|0|0|0|0|0|0|0|0.00|0
-            Total||3|1|0|0|0|2|1|0|4|1|5|1234.50|6""",
-            delimiter,
-        )
-    )
+    summary = parse(PALMS_CSV, delimiter)
     assert isinstance(summary, PalmsSummary)
     (line,) = summary.lines
     assert values(line, "name tyfcb_cents meetings") == ("Anna Berg", 123450, 4)
     assert summary.sums() == {**summary.total.counts, "tyfcb_cents": 123450}
-    audit = parse_report(
-        csv_bytes(
-            f"""{SLIPS_HEADER}
-            Anna Berg|Carl Dorn|Referral|Outside|||
-            Anna Berg|Carl Dorn|One to One||||
-            |Anna Berg|TYFCB||99.90||BNI Nord, Hamburg, Germany
-            Anna Berg||CEU||||""",
-            delimiter,
-        )
-    )
-    assert [line.type for line in audit.lines] == [
-        SlipType.REFERRAL, SlipType.ONE_TO_ONE, SlipType.TYFCB, SlipType.CEU,
-    ]  # fmt: skip
+    audit = parse(SLIPS_CSV, delimiter)
+    assert [line.type for line in audit.lines] == TYPES
     assert (audit.lines[0].inside, audit.tyfcb_cents(), audit.problems) == (False, 9990, [])
     assert audit.lines[2].detail == "BNI Nord, Hamburg, Germany"
     assert audit.lines[3].credits == 1  # a CEU without a quantity is one credit
@@ -374,25 +352,22 @@ def test_csv_variants_of_both_reports(delimiter) -> None:
 
 @pytest.mark.parametrize("delimiter", [",", ";"])
 def test_member_roster_csv(delimiter) -> None:
-    roster = parse_report(
-        csv_bytes(
-            f"""{ROSTER_HEADER}
-            Anna|Berg|Berg, Kranz & Co|Plumbing|+49 30 1234|Anna.Berg@Example.DE|Active|2024-03-01|01/03/2025|Carl  Dorn
-            Ben|  Ott |||||||
-            Cleo||||||||
-            Dan|Eck||||||someday||""",  # noqa: E501 - one roster row
-            delimiter,
-        )
-    )
+    roster = parse(ROSTER_CSV, delimiter)
     assert isinstance(roster, Roster)
     assert roster.kind is ReportKind.ROSTER
     anna, ben = roster.lines
-    assert values(anna, "company classification phone email status sponsor") == (
-        "Berg, Kranz & Co", "Plumbing", "+49 30 1234", "anna.berg@example.de", "Active", "Carl Dorn",
+    assert values(anna, "company classification phone email") == (
+        "Berg, Kranz & Co", "Plumbing", "+49 30 1234", "anna.berg@example.de",
     )  # fmt: skip
+    assert values(anna, "status sponsor") == ("Active", "Carl Dorn")
     assert (anna.joined_on, anna.renewal_on) == (date(2024, 3, 1), date(2025, 3, 1))
     assert values(ben, "key joined_on company") == ("ben ott", None, "")
     assert [(p.row, "someday" in p.message) for p in roster.problems] == [(4, False), (5, True)]
+
+
+def test_a_semicolon_csv_with_ragged_rows_is_still_split_on_semicolons() -> None:
+    ragged = "\n".join(line.rstrip("|") for line in ROSTER_CSV.splitlines())
+    assert isinstance(parse(ragged, ";"), Roster)  # actual: one column, so UnknownReport
 
 
 def test_regional_palms_layouts_map_to_the_same_fields() -> None:
@@ -408,7 +383,7 @@ def test_regional_palms_layouts_map_to_the_same_fields() -> None:
         assert [line.counts[k] for k in (*ACTIVITY, "t")] == [5, 6, 7, 8, 2, 9, 4, 3]
 
 
-def test_xlsx_built_in_memory_keeps_bold_numbers_and_dates() -> None:
+def test_xlsx_built_in_memory_keeps_bold_numbers_and_the_title_date() -> None:
     book = Workbook()
     sheet = book.active
     for row in (["Slips Audit Report for 13/02/2025"], [], []):
@@ -443,6 +418,7 @@ def zip_bytes(name: str, content: bytes) -> bytes:
     [
         (spreadsheetml("<Row><Cell><Data>&c;</Data></Cell></Row>", LAUGHS), "DTD"),
         (spreadsheetml("<Row><Cell><Data>x</Data></Cell></Row>", "<!DOCTYPE Workbook>"), "DTD"),
+        (spreadsheetml("<Row/>", '<!DOCTYPE W [<!ENTITY e SYSTEM "file:///etc/passwd">]>'), "DTD"),
         (spreadsheetml("<Row><Cell><Data>x</Data></Cell>"), "broken"),
         (b'<?xml version="1.0"?><html><body/></html>', "SpreadsheetML"),
         (spreadsheetml('<Row><Cell ss:Index="201"><Data>x</Data></Cell></Row>'), "200 col"),
@@ -463,9 +439,9 @@ def test_unreadable_files_are_refused_with_a_reason(data, says) -> None:
 
 def test_sheets_that_are_no_known_report_are_refused() -> None:
     with pytest.raises(UnknownReport, match="not a report the importer knows"):
-        parse_report(csv_bytes("Date|Amount|Note\n2025-01-01|10|x"))
+        parse("Date|Amount|Note\n2025-01-01|10|x")
     with pytest.raises(UnknownReport, match=r"PALMS summary has no column for m, s\."):
-        parse_report(csv_bytes("First Name|Last Name|P|A|L\nAnna|Berg|1|0|0"))
+        parse("First Name|Last Name|P|A|L\nAnna|Berg|1|0|0")
 
 
 # --- names and amounts ------------------------------------------------------------------------
@@ -495,34 +471,28 @@ def test_name_key_is_idempotent_and_ignores_spacing_and_case(words, gap, edge) -
 @given(st.integers(min_value=1, max_value=100_000_000_00))
 def test_amounts_written_with_two_decimals_round_trip_to_cents(cents) -> None:
     amount = f"{cents // 100}.{cents % 100:02d}"
-    audit = parse_report(csv_bytes(f"{SLIPS_HEADER}\n|Anna Berg|TYFCB||{amount}||"))
+    audit = parse(f"{SLIPS_HEADER}\n|Anna Berg|TYFCB||{amount}||")
     assert (audit.problems, audit.tyfcb_cents()) == ([], cents)
 
 
 # --- known parser bugs (reported, not fixed here) ---------------------------------------------
 
 
-@pytest.mark.xfail(reason="LookupError escapes for an unknown XML encoding", strict=True)
 def test_xml_with_an_unknown_encoding_is_unreadable() -> None:
     with pytest.raises(UnreadableFile):
         read_sheet(b'<?xml version="1.0" encoding="bogus"?><Workbook/>')
 
 
-@pytest.mark.xfail(reason="decimal.Overflow escapes from _amount_cents", strict=True)
 def test_an_absurd_amount_is_a_problem_not_a_crash() -> None:
-    audit = parse_report(
-        csv_bytes(f"{SLIPS_HEADER}\n|Anna Berg|TYFCB||1e999999999||\n|Anna Berg|TYFCB||10.00||")
-    )
+    audit = parse(f"{SLIPS_HEADER}\n|Anna Berg|TYFCB||1e999999999||\n|Anna Berg|TYFCB||10.00||")
     assert ([p.row for p in audit.problems], audit.tyfcb_cents()) == ([2], 1000)
 
 
-@pytest.mark.xfail(reason="a decimal comma is taken as a thousands separator", strict=True)
 def test_a_decimal_comma_is_not_read_as_a_hundredfold_amount() -> None:
-    summary = parse_report(csv_bytes(f"{GERMAN}\nAnna|Berg|1|0|0|0|0|0|0|0|0|0|0|1234,50|0|0", ";"))
+    summary = parse(f"{GERMAN}\nAnna|Berg|1|0|0|0|0|0|0|0|0|0|0|1234,50|0|0", ";")
     assert summary.problems or summary.lines[0].tyfcb_cents == 123450  # actual: 12345000
 
 
-@pytest.mark.xfail(reason="ss:Index rows are padded before the row limit is checked", strict=True)
 def test_a_far_row_index_is_refused_before_rows_are_built(monkeypatch) -> None:
     monkeypatch.setattr(bni_sheets, "MAX_ROWS", 100)  # Index 30,000 stands in for 2,000,000,000
     data = spreadsheetml('<Row ss:Index="30000"><Cell><Data>x</Data></Cell></Row>')
@@ -536,6 +506,5 @@ def test_a_far_row_index_is_refused_before_rows_are_built(monkeypatch) -> None:
     assert peak < 200_000  # actual: ~1.9 MB for a 300-byte file (about 64 bytes per row)
 
 
-@pytest.mark.xfail(reason="honorifics are stripped only before a stray leading dot", strict=True)
 def test_name_key_of_a_name_after_a_stray_dot_is_stable() -> None:
     assert name_key(name_key(". Mr John")) == name_key(". Mr John")  # actual: "john", "mr john"
