@@ -12,7 +12,7 @@ import tracemalloc
 import zipfile
 from collections import Counter
 from datetime import date
-from decimal import Decimal, Overflow
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
