@@ -43,7 +43,10 @@ def index() -> str:
         )
     except ValueError as error:
         abort(400, description=f"That period cannot be shown: {error}.")
-    rows = leaderboard.board(chapter.id, period.start, period.end, sort, period.previous)
+    balances = period.key in leaderboard.BALANCE_PERIODS
+    rows = leaderboard.board(
+        chapter.id, period.start, period.end, sort, period.previous, balances=balances
+    )
     trend_weeks = leaderboard.held_weeks(chapter.id)[:12]
     trend = leaderboard.weekly_trend(chapter.id, trend_weeks)
     bars, bars_height = charts.pair_bars([(r.name, r.given, r.received) for r in rows])
@@ -68,6 +71,11 @@ def index() -> str:
         "bars_height": bars_height,
         "trend": trend_columns,
         "trend_width": trend_width,
+        "balance_spans": (
+            leaderboard.opening_balance_spans(chapter.id, period.start, period.end)
+            if balances
+            else []
+        ),
     }
     if member.is_leader:
         matrix = leaderboard.give_get_matrix(chapter.id, period.start, period.end)

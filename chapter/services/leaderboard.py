@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 
 from chapter.domain.attendance import months_before
 from chapter.domain.ranking import (
@@ -18,7 +18,8 @@ from chapter.domain.ranking import (
 )
 from chapter.domain.roles import MemberStatus
 from chapter.extensions import db
-from chapter.models import Meeting, Member, ReferralSlip, User, WeeklyTotal
+from chapter.models import Meeting, Member, OpeningBalance, ReferralSlip, User, WeeklyTotal
+from chapter.models.imports import BALANCE_COLUMNS
 from chapter.models.weekly_totals import COLUMNS
 
 SORTS = {
@@ -76,8 +77,11 @@ class BoardRow:
         return self.totals[key]
 
 
-def sums(chapter_id: int, start: date | None, end: date) -> dict[int, dict[str, int]]:
-    """Each member's summed weekly totals from ``start`` to ``end`` (one aggregate query)."""
+def sums(
+    chapter_id: int, start: date | None, end: date, *, balances: bool = False
+) -> dict[int, dict[str, int]]:
+    """Each member's summed weekly totals from ``start`` to ``end`` (one aggregate query);
+    with ``balances``, plus the imported opening balances that end in the period."""
     query = (
         db.select(WeeklyTotal.member_id, *(func.sum(getattr(WeeklyTotal, c)) for c in COLUMNS))
         .where(WeeklyTotal.chapter_id == chapter_id, WeeklyTotal.week_on <= end)
@@ -85,10 +89,51 @@ def sums(chapter_id: int, start: date | None, end: date) -> dict[int, dict[str, 
     )
     if start is not None:
         query = query.where(WeeklyTotal.week_on >= start)
-    return {
+    totals = {
         row[0]: {column: int(value or 0) for column, value in zip(COLUMNS, row[1:], strict=True)}
         for row in db.session.execute(query)
     }
+    if balances:
+        for member_id, *values in db.session.execute(_balance_sums(chapter_id, start, end)):
+            row = totals.setdefault(member_id, dict.fromkeys(COLUMNS, 0))
+            for column, value in zip(BALANCE_COLUMNS, values, strict=True):
+                row[column] += int(value or 0)
+    return totals
+
+
+def _balance_sums(chapter_id: int, start: date | None, end: date) -> Select:
+    query = (
+        db.select(
+            OpeningBalance.member_id,
+            *(func.sum(getattr(OpeningBalance, c)) for c in BALANCE_COLUMNS),
+        )
+        .where(
+            OpeningBalance.chapter_id == chapter_id,
+            OpeningBalance.voided_at.is_(None),
+            OpeningBalance.ends_on <= end,
+        )
+        .group_by(OpeningBalance.member_id)
+    )
+    return query if start is None else query.where(OpeningBalance.ends_on >= start)
+
+
+def opening_balance_spans(
+    chapter_id: int, start: date | None, end: date
+) -> list[tuple[date, date]]:
+    """The imported ranges a period's figures include (for the label)."""
+    query = (
+        db.select(OpeningBalance.starts_on, OpeningBalance.ends_on)
+        .where(
+            OpeningBalance.chapter_id == chapter_id,
+            OpeningBalance.voided_at.is_(None),
+            OpeningBalance.ends_on <= end,
+        )
+        .distinct()
+        .order_by(OpeningBalance.starts_on, OpeningBalance.ends_on)
+    )
+    if start is not None:
+        query = query.where(OpeningBalance.ends_on >= start)
+    return [(a, b) for a, b in db.session.execute(query)]
 
 
 def board(
@@ -97,6 +142,8 @@ def board(
     end: date,
     sort: str = "given",
     previous: tuple[date, date] | None = None,
+    *,
+    balances: bool = False,
 ) -> list[BoardRow]:
     """One row per active member, ranked by ``sort`` (ties share a rank), with the change
     against the ``previous`` period when there is one. Three queries."""
@@ -106,8 +153,8 @@ def board(
         .where(Member.chapter_id == chapter_id, Member.status == MemberStatus.ACTIVE)
         .order_by(User.last_name, User.first_name)
     ).all()
-    now = sums(chapter_id, start, end)
-    before = sums(chapter_id, *previous) if previous else {}
+    now = sums(chapter_id, start, end, balances=balances)
+    before = sums(chapter_id, *previous, balances=balances) if previous else {}
     empty = dict.fromkeys(COLUMNS, 0)
     rows = [
         BoardRow(person.id, f"{person.first_name} {person.last_name}", now.get(person.id, empty))
@@ -189,6 +236,8 @@ class BoardPeriod:
     is_provisional: bool = False
 
 
+# Imported history that cannot be split into weeks counts in these periods only.
+BALANCE_PERIODS = ("six_months", "all")
 PERIOD_KEYS = {
     "week": "Meeting week",
     "six_months": "Rolling 6 months",
