@@ -85,9 +85,14 @@ def preview(upload_id: int) -> Page:
             if form.starts_on.data and form.ends_on.data
             else None
         )
-        plan = imports.plan(
-            upload, choices=_choices(), meeting_on=form.meeting_on.data, period=period
-        )
+        choices = _choices()
+        plan = imports.plan(upload, choices=choices, meeting_on=form.meeting_on.data, period=period)
+        undecided = request.form.get("undecided", "")
+        if undecided in (imports.CREATE, imports.OTHER) and plan.unknown:
+            choices |= {name.key: undecided for name in plan.unknown}
+            plan = imports.plan(
+                upload, choices=choices, meeting_on=form.meeting_on.data, period=period
+            )
         if confirming:
             try:
                 batch = import_writes.confirm(plan, actor=current_actor(), now=utcnow())

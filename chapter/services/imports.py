@@ -381,8 +381,8 @@ def _plan_slips(result: Plan, report: SlipsAudit) -> None:
                 result.skipped.append(Problem(line.row, "nobody of this chapter on the slip"))
             continue
         _add(result, category, key, line)
+    _reconcile_slips(result, report, bni_cents)  # over new and already-there rows alike
     _count(result)
-    _reconcile_slips(result, report, bni_cents)
 
 
 def _reconcile_slips(result: Plan, report: SlipsAudit, bni_cents: int) -> None:
@@ -454,8 +454,8 @@ def _plan_palms(result: Plan, report: PalmsSummary) -> None:
         elif name.resolved:
             kept.append(pending)
     result.pending = kept
-    _count(result)
     _reconcile_palms(result, report)
+    _count(result)
 
 
 def _reconcile_palms(result: Plan, report: PalmsSummary) -> None:
