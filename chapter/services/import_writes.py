@@ -15,7 +15,6 @@ from chapter.domain.attendance import Palms
 from chapter.domain.bni_reports import PalmsLine, PalmsSummary, RosterLine, SlipLine, SlipType
 from chapter.domain.referrals import BusinessType, SlipKind
 from chapter.domain.roles import MemberStatus
-from chapter.domain.schedule import local_start
 from chapter.errors import Conflict, NotFound, RuleViolation
 from chapter.extensions import db
 from chapter.models import (
@@ -34,7 +33,7 @@ from chapter.models import (
     User,
     Visit,
 )
-from chapter.services import accounts, audit, members
+from chapter.services import accounts, audit, meetings, members
 from chapter.services.imports import CREATE, OTHER, Name, Pending, Plan
 from chapter.services.members import MemberDetails
 
@@ -57,7 +56,7 @@ def confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch:
     chapter = db.session.get_one(Chapter, upload.chapter_id)
     meeting = plan.meeting
     if meeting is None and plan.meeting_on is not None:
-        meeting = _add_meeting(chapter, plan.meeting_on)
+        meeting = meetings.unscheduled(chapter, plan.meeting_on)
     report = plan.report
     batch = ImportBatch(
         chapter_id=chapter.id,
@@ -90,18 +89,6 @@ def confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch:
     )
     db.session.flush()
     return batch
-
-
-def _add_meeting(chapter: Chapter, day: date) -> Meeting:
-    meeting = Meeting(
-        chapter_id=chapter.id,
-        scheduled_on=None,
-        meets_on=day,
-        starts_at=local_start(day, chapter.meeting_time, chapter.timezone),
-    )
-    db.session.add(meeting)
-    db.session.flush()
-    return meeting
 
 
 def _remember(chapter_id: int, plan: Plan) -> None:

@@ -233,9 +233,8 @@ def move(meeting: Meeting, new_date: date, chapter: Chapter, *, actor: User, tod
     )
 
 
-def add_extra(chapter: Chapter, day: date, *, actor: User, today: date) -> Meeting:
-    """Add a meeting outside the weekly schedule."""
-    _check_date_free(chapter.id, day, today, "meets_on")
+def unscheduled(chapter: Chapter, day: date) -> Meeting:
+    """A meeting on ``day`` outside the weekly schedule (an extra one, or an imported one)."""
     meeting = Meeting(
         chapter_id=chapter.id,
         scheduled_on=None,
@@ -244,6 +243,13 @@ def add_extra(chapter: Chapter, day: date, *, actor: User, today: date) -> Meeti
     )
     db.session.add(meeting)
     db.session.flush()
+    return meeting
+
+
+def add_extra(chapter: Chapter, day: date, *, actor: User, today: date) -> Meeting:
+    """Add a meeting outside the weekly schedule."""
+    _check_date_free(chapter.id, day, today, "meets_on")
+    meeting = unscheduled(chapter, day)
     audit.record(actor, "meeting.added", meeting, chapter_id=chapter.id, after=_state(meeting))
     return meeting
 
