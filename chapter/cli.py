@@ -25,6 +25,7 @@ from chapter.services import (
 
 chapter_cli = AppGroup("chapter", help="Manage chapters and the demo data.")
 cli_import.register(chapter_cli)
+cli_import.register_document(chapter_cli)
 
 
 def _time(value: str) -> time:

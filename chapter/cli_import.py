@@ -5,8 +5,10 @@ It prints the same preview; without ``--dry-run`` it then imports, in one transa
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -14,7 +16,14 @@ from chapter.db import utcnow
 from chapter.errors import ChapterError
 from chapter.extensions import db
 from chapter.models import User
-from chapter.services import accounts, chapters, import_writes, imports, members
+from chapter.services import (
+    accounts,
+    chapter_import,
+    chapters,
+    import_writes,
+    imports,
+    members,
+)
 from chapter.services.imports import CREATE, OTHER, Plan
 
 
@@ -64,10 +73,10 @@ def register(group: click.Group) -> None:
         dry_run: bool,
     ) -> None:
         """Import a BNI Connect export (PALMS summary, Slips Audit or roster) into a chapter."""
-        chapters.get_chapter(chapter_id)
-        actor = _actor(chapter_id, by_email)
         first, last = _date(starts_on), _date(ends_on)
         try:
+            chapters.get_chapter(chapter_id)
+            actor = _actor(chapter_id, by_email)
             upload_id = imports.stage(
                 chapter_id,
                 file.name,
@@ -98,6 +107,27 @@ def register(group: click.Group) -> None:
             db.session.rollback()
             raise click.ClickException(error.message) from error
         click.echo(f"Imported as batch {batch.id}.")
+
+
+def register_document(group: click.Group) -> None:
+    @group.command("import-json")
+    @click.argument("file", type=click.File("rb"))
+    def import_json(file: Any) -> None:
+        """Create a chapter from a JSON export of this platform (members, meetings,
+        attendance, rotation, ledger). Members get accounts without passwords: invite them."""
+        try:
+            document = json.load(file)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise click.ClickException(f"not a JSON document ({error})") from error
+        try:
+            chapter, counts = chapter_import.import_chapter(document, actor=None, now=utcnow())
+            db.session.commit()
+        except ChapterError as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from error
+        click.echo(f"Created chapter {chapter.id} ({chapter.name}):")
+        for name, count in counts.items():
+            click.echo(f"  {name}: {count}")
 
 
 def _print(plan: Plan) -> None:

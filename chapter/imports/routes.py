@@ -54,7 +54,7 @@ def upload() -> Page:
         "imports/upload.html",
         form=form,
         history=history,
-        limit_mb=_max_bytes() // (1024 * 1024),
+        limit=imports.size_label(_max_bytes()),
         names=members.names_by_user(current_chapter_id()),
         undo_form=ActionForm(),
     ), form.status()
@@ -86,7 +86,14 @@ def preview(upload_id: int) -> Page:
             else None
         )
         choices = _choices()
-        plan = imports.plan(upload, choices=choices, meeting_on=form.meeting_on.data, period=period)
+        try:
+            plan = imports.plan(
+                upload, choices=choices, meeting_on=form.meeting_on.data, period=period
+            )
+        except ChapterError as error:  # e.g. From after To: shown at its field
+            form.add_error(error)
+            plan = imports.plan(upload, choices=choices, meeting_on=form.meeting_on.data)
+            period, confirming = None, False
         undecided = request.form.get("undecided", "")
         if undecided in (imports.CREATE, imports.OTHER) and plan.unknown:
             choices |= {name.key: undecided for name in plan.unknown}

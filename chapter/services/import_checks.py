@@ -84,11 +84,11 @@ def palms(result: Plan, report: PalmsSummary) -> None:
         rows = file_sums[column]
         imported = sum(value(line) for line in report.lines if line.key in planned)
         label = labels.get(column, column.upper())
-        money = column == "tyfcb_cents"
+        in_cents = column == "tyfcb_cents"
         result.reconciliation.append(
-            Reconciliation(label, total, imported, rows - imported, money=money)
+            Reconciliation(label, total, imported, rows - imported, money=in_cents)
         )
-        show = money if money else str
+        show = money if in_cents else str
         if total is not None and total != rows:
             result.notes.append(
                 f"{label}: the file's Total row says {show(total)} but its rows add up to "

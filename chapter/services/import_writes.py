@@ -12,7 +12,14 @@ from datetime import date, datetime
 from typing import Any
 
 from chapter.domain.attendance import Palms
-from chapter.domain.bni_reports import PalmsLine, PalmsSummary, RosterLine, SlipLine, SlipType
+from chapter.domain.bni_reports import (
+    PalmsLine,
+    PalmsSummary,
+    RosterLine,
+    SlipLine,
+    SlipType,
+    name_key,
+)
 from chapter.domain.referrals import BusinessType, SlipKind
 from chapter.domain.roles import MemberStatus
 from chapter.errors import Conflict, NotFound, RuleViolation
@@ -145,6 +152,34 @@ class _Writer:
         for name in sorted(self.plan.names.values(), key=lambda n: n.name):
             if name.choice == CREATE and name.member_id is None:
                 name.member_id = self._member(name, roster.get(name.key)).id
+        self._reactivate()
+        self._sponsors(roster)
+
+    def _reactivate(self) -> None:
+        """Members an undone import had created (and so marked as left) come back when
+        their history is imported again."""
+        ids = {n.member_id for n in self.plan.names.values() if n.member_id and n.choice != OTHER}
+        if not ids:
+            return
+        returning = db.session.scalars(
+            db.select(Member)
+            .join(ImportBatch, Member.import_batch_id == ImportBatch.id)
+            .where(
+                Member.id.in_(ids),
+                Member.status == MemberStatus.LEFT,
+                ImportBatch.undone_at.is_not(None),
+            )
+        ).all()
+        for member in returning:
+            member.status, member.left_on = MemberStatus.ACTIVE, None
+
+    def _sponsors(self, roster: dict[str, RosterLine]) -> None:
+        keys = {name_key(name): i for i, name in members.names_by_member(self.chapter.id).items()}
+        for key, line in roster.items():
+            member_id = self.plan.names[key].member_id
+            sponsor_id = keys.get(name_key(line.sponsor)) if line.sponsor else None
+            if member_id is not None and sponsor_id not in (None, member_id):
+                db.session.get_one(Member, member_id).sponsor_id = sponsor_id
 
     def _member(self, name: Name, line: RosterLine | None) -> Member:
         first, _, last = name.name.partition(" ")

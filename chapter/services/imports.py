@@ -161,6 +161,13 @@ class Plan:
         return [(CATEGORY_LABELS[c], self.new[c], self.existing[c]) for c in CATEGORIES]
 
 
+def size_label(n: int) -> str:
+    """10485760 -> "10 MB"; 50000 -> "49 KB"."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.3g} MB"
+    return f"{max(n // 1024, 1)} KB"
+
+
 def checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -168,7 +175,7 @@ def checksum(data: bytes) -> str:
 def stage(chapter_id: int, filename: str, data: bytes, *, actor: User, max_bytes: int) -> int:
     """Keep an uploaded file for its preview and confirmation; refuse what cannot be read."""
     if len(data) > max_bytes:
-        raise ImportRefused(f"The file is larger than {max_bytes // (1024 * 1024)} MB.")
+        raise ImportRefused(f"The file is larger than {size_label(max_bytes)}.")
     read(data)  # refuse a broken or unknown file now, with its message
     upload = ImportUpload(
         chapter_id=chapter_id,
@@ -210,6 +217,11 @@ def plan(
     report = read(upload.data)
     asks_period = isinstance(report, PalmsSummary) and report.starts_on is None
     asks_meeting = isinstance(report, SlipsAudit) and report.meeting_on is None
+    earlier = _earlier(upload)
+    if earlier is not None:  # the same file again: the dates it was imported with
+        meeting_on = meeting_on or (earlier.starts_on if asks_meeting else None)
+        if period is None and asks_period and earlier.starts_on and earlier.ends_on:
+            period = (earlier.starts_on, earlier.ends_on)
     if asks_period and period is not None:
         report = replace(report, starts_on=period[0], ends_on=period[1])
     if isinstance(report, SlipsAudit):
@@ -221,13 +233,7 @@ def plan(
     meeting = _meeting_on(upload.chapter_id, meeting_on)
     result = Plan(upload, report, meeting_on, meeting, {}, skipped=list(report.problems))
     result.asks_meeting, result.asks_period = asks_meeting, asks_period
-    result.earlier = db.session.scalar(
-        db.select(ImportBatch).where(
-            ImportBatch.chapter_id == upload.chapter_id,
-            ImportBatch.checksum == upload.checksum,
-            ImportBatch.undone_at.is_(None),
-        )
-    )
+    result.earlier = earlier
     _collect_names(result)
     _resolve(upload.chapter_id, result, choices or {})
     if isinstance(report, SlipsAudit):
@@ -237,6 +243,19 @@ def plan(
     else:
         _plan_roster(result, report)
     return result
+
+
+def _earlier(upload: ImportUpload) -> ImportBatch | None:
+    return db.session.scalar(
+        db.select(ImportBatch)
+        .where(
+            ImportBatch.chapter_id == upload.chapter_id,
+            ImportBatch.checksum == upload.checksum,
+            ImportBatch.undone_at.is_(None),
+        )
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    )
 
 
 def _meeting_on(chapter_id: int, day: date | None) -> Meeting | None:
@@ -337,6 +356,10 @@ def _add(result: Plan, category: str, key: str, line: SlipLine | PalmsLine | Ros
     result.pending.append(Pending(category, key, line))
 
 
+def _is_member(name: Name) -> bool:
+    return name.choice != OTHER and (name.member_id is not None or name.choice == CREATE)
+
+
 def _side(result: Plan, party: Party | None) -> Name | None:
     return None if party is None else result.names.get(party.key)
 
@@ -354,13 +377,20 @@ def _plan_slips(result: Plan, report: SlipsAudit) -> None:
             result.skipped.append(Problem(line.row, "TYFCB credited to BNI, not to a member"))
             continue
         giver, receiver = _side(result, line.giver), _side(result, line.receiver)
-        members = [
-            side
-            for side in (giver, receiver)
-            if side is not None and (side.member_id is not None or side.choice == CREATE)
-        ]
-        if line.type is SlipType.VISITOR:
-            members = [giver] if giver is not None and giver in members else []
+        # Whose slip it is: TYFCB is credited to To; CEU and Visitor belong to From.
+        sides = {
+            SlipType.TYFCB: (receiver,),
+            SlipType.CEU: (giver,),
+            SlipType.VISITOR: (giver,),
+        }.get(line.type, (giver, receiver))
+        members = [side for side in sides if side is not None and _is_member(side)]
+        if line.type is SlipType.VISITOR and line.receiver is not None:
+            key = import_key("visit", result.meeting_on, line.receiver.key)
+            if any(p.key == key for p in result.pending):
+                result.skipped.append(
+                    Problem(line.row, f"{line.receiver.name} already counted at this meeting")
+                )
+                continue
         if not members:
             if all(side is None or side.resolved for side in (giver, receiver)):
                 result.skipped.append(Problem(line.row, "nobody of this chapter on the slip"))
