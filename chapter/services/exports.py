@@ -3,13 +3,9 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from decimal import Decimal
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from chapter.domain.money import from_cents
 from chapter.domain.referrals import SlipKind
@@ -25,7 +21,7 @@ from chapter.models import (
     User,
     Visit,
 )
-from chapter.services import document_export
+from chapter.services import document_export, spreadsheets
 
 SLIPS_HEADER = [
     "From",
@@ -221,23 +217,12 @@ def _visits(chapter_id: int, start: date, end: date, names: dict[int, str]) -> l
 def slips_xlsx(rows: list[list[str]], title: str) -> bytes:
     """The slips listing as an Excel workbook: a title, the header in bold, a row per entry
     (amounts and credits as numbers)."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Slips Audit"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(SLIPS_HEADER)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    cells = []
     for row in rows:
-        cells: list[object] = list(row)
-        if cells[AMOUNT]:
-            cells[AMOUNT] = Decimal(row[AMOUNT])
-        if cells[CREDITS]:
-            cells[CREDITS] = int(row[CREDITS])
-        sheet.append(cells)
-    for (cell,) in sheet.iter_rows(min_row=3, min_col=AMOUNT + 1, max_col=AMOUNT + 1):
-        cell.number_format = "#,##0.00"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        values: list[object] = list(row)
+        if values[AMOUNT]:
+            values[AMOUNT] = Decimal(row[AMOUNT])
+        if values[CREDITS]:
+            values[CREDITS] = int(row[CREDITS])
+        cells.append(values)
+    return spreadsheets.workbook("Slips Audit", title, SLIPS_HEADER, cells, money_column=AMOUNT + 1)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import func, or_
 
 from chapter.domain.money import from_cents
@@ -15,6 +12,7 @@ from chapter.domain.roles import MemberStatus
 from chapter.extensions import db
 from chapter.models import Member, User, WeeklyTotal
 from chapter.models.weekly_totals import COLUMNS
+from chapter.services import spreadsheets
 
 PALMS_HEADER = [
     "First Name",
@@ -104,21 +102,7 @@ def palms_summary(chapter_id: int, start: date, end: date) -> tuple[list[PalmsRo
 
 def palms_xlsx(rows: list[PalmsRow], total: PalmsRow, title: str) -> bytes:
     """The report as an Excel workbook: header, a row per member, the Total row in bold."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "PALMS"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True)
-    sheet.append(PALMS_HEADER)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row.cells())
-    sheet.append(total.cells())
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=3, min_col=14, max_col=14):
-        row[0].number_format = "#,##0.00"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    cells = [row.cells() for row in [*rows, total]]
+    return spreadsheets.workbook(
+        "PALMS", title, PALMS_HEADER, cells, money_column=14, bold_last=True
+    )
