@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
+from sqlalchemy import delete
+
+from chapter.db import utcnow
 from chapter.domain.bni_reports import (
     PalmsLine,
     PalmsSummary,
@@ -51,6 +54,7 @@ from chapter.services import import_checks
 from chapter.services.import_checks import Reconciliation
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+STAGED_FOR = timedelta(days=1)
 CREATE = "create"
 OTHER = "other"
 CATEGORIES = (
@@ -177,6 +181,9 @@ def stage(chapter_id: int, filename: str, data: bytes, *, actor: User, max_bytes
     if len(data) > max_bytes:
         raise ImportRefused(f"The file is larger than {size_label(max_bytes)}.")
     read(data)  # refuse a broken or unknown file now, with its message
+    db.session.execute(  # previews nobody confirmed within a day are dropped
+        delete(ImportUpload).where(ImportUpload.created_at < utcnow() - STAGED_FOR)
+    )
     upload = ImportUpload(
         chapter_id=chapter_id,
         uploaded_by_id=actor.id,
