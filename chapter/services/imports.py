@@ -460,6 +460,15 @@ def _plan_roster(result: Plan, report: Roster) -> None:
         else:
             result.skipped.append(Problem(line.row, f"{line.name}: marked as another chapter"))
     result.new["members"] = len(result.pending)
+    wanted = [
+        p.line.email for p in result.pending if isinstance(p.line, RosterLine) and p.line.email
+    ]
+    taken = set(db.session.scalars(db.select(User.email).where(User.email.in_(wanted))))
+    for address in sorted(taken):
+        result.notes.append(
+            f"{address} already has an account on this platform: that member is added with a "
+            "placeholder address (…@imported.invalid) until a leader enters theirs."
+        )
 
 
 def _count(result: Plan) -> None:
