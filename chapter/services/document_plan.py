@@ -235,12 +235,6 @@ def _check_one_to_ones(records: list[Record], rows: list[Row], known: dict) -> N
     _members_or_counterpart(records, rows, "logged_by_id", "other_id", one_may_be_empty=False)
 
 
-def _check_thanks(records: list[Record], rows: list[Row], known: dict) -> None:
-    for record, row in _pairs(records, rows):
-        if _ref(row, "thanker_id") == _ref(row, "giver_id"):
-            raise record.fail("thanker", "cannot thank themselves")
-
-
 def _check_name_mappings(records: list[Record], rows: list[Row], known: dict) -> None:
     _unique(records, rows, lambda r: r.values["name_key"], "name_key")
 
@@ -268,6 +262,5 @@ CHECKS: dict[str, Callable[[list[Record], list[Row], dict], None]] = {
     "swap_requests": _check_swaps,
     "referral_slips": _check_slips,
     "one_to_ones": _check_one_to_ones,
-    "thank_yous": _check_thanks,
     "name_mappings": _check_name_mappings,
 }
