@@ -130,8 +130,6 @@ THANK_YOU = (
     _int("amount_cents", 1, MAX_AMOUNT_CENTS),
     _choice("business_type", BusinessType),
     Field("thanked_on", "date"),
-    Field("reveal_thanker", "bool"),
-    _text("note", 500),
     *VOIDED,
     IMPORT_KEY,
 )
@@ -207,14 +205,10 @@ SWAP_LINKS = _links(
 SLIP_LINKS = _links(
     ("giver", "giver_id", "member"), ("receiver", "receiver_id", "member"), MEETING_LINK, VOIDED_BY
 )
-# No thanker: who thanked whom is private even from leaders (DESIGN.md), and leaders are the
-# ones who download this file. Moved thank-yous keep the credit, as imported history does.
-THANK_YOU_LINKS = _links(
-    ("giver", "giver_id", "member", False),
-    MEETING_LINK,
-    ("slip", "slip_id", "slip"),
-    VOIDED_BY,
-)
+# Nothing that leads to the thanker: who thanked whom is private even from leaders
+# (DESIGN.md), and leaders download this file. Not the thanker, not the slip (its receiver is
+# the thanker), not the thanker's note. Moved thank-yous keep the credit, as imported ones do.
+THANK_YOU_LINKS = _links(("giver", "giver_id", "member", False), MEETING_LINK, VOIDED_BY)
 ONE_TO_ONE_LINKS = _links(
     ("logged_by", "logged_by_id", "member", False),
     ("other", "other_id", "member"),

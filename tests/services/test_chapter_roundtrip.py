@@ -289,7 +289,6 @@ MALFORMED = [
     (_set("attendance.0.meeting", 99999), "names no meeting of the document"),
     (_set("ledger.thank_yous.0.amount_cents", -5), "amount_cents: must be between 1 and"),
     (_set("ledger.thank_yous.0.amount_cents", "12.50"), "amount_cents: must be a whole number"),
-    (_set("ledger.thank_yous.0.slip", 99999), "names no referral slip of the document"),
     (_set("ledger.referral_slips.0.warmth", 9), "warmth: must be between 1 and 5"),
     (_set("ledger.education_credits.0.credits", 0), "credits: must be between 1 and 100"),
     (_set("rotation.presentations.0.outcome", "maybe"), "outcome: must be one of"),
