@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from chapter.uploads import ChapterRequest
 from config import CONFIGS, Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,6 +18,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     if not isinstance(config, type):
         config = CONFIGS[config or os.environ.get("CHAPTER_CONFIG", "development")]
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    app.request_class = ChapterRequest  # per-page upload limits (chapter/uploads.py)
     app.config.from_object(config)
     app.config.from_prefixed_env("CHAPTER")  # CHAPTER_MAIL_PORT=587 arrives as int
     if url := app.config.pop("DATABASE_URL", None):  # CHAPTER_DATABASE_URL

@@ -22,13 +22,6 @@ def _max_bytes() -> int:
     return int(current_app.config["IMPORT_MAX_BYTES"])
 
 
-@bp.before_request
-def allow_large_uploads() -> None:
-    """Exports are bigger than other forms: the import page alone takes up to the cap."""
-    if request.endpoint == "imports.upload":
-        request.max_content_length = _max_bytes() + 64 * 1024
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(Role.LEADER)
 def upload() -> Page:

@@ -548,6 +548,18 @@ def test_a_limit_under_a_megabyte_is_shown_as_it_is(
     assert "0 MB" not in plain(upload(leader, big, "big.csv"))
 
 
+def test_with_csrf_on_the_import_page_still_takes_files_over_the_2_mb_site_limit(
+    app: Flask, csrf_leader: FlaskClient
+) -> None:
+    """CSRF protection reads the form before the view runs: the limit must already be the
+    import page's by then."""
+    token = token_in(csrf_leader.get(UPLOAD_URL))
+    junk = b"\x00\x01junk" * (3 * 1024 * 1024 // 6)
+    response = upload(csrf_leader, junk, "junk.xls", csrf_token=token)
+    assert response.status_code == 422, plain(response)
+    assert "not a file the importer can read" in plain(response)
+
+
 def test_the_import_page_takes_files_over_the_2_mb_site_limit(
     app: Flask, leader: FlaskClient
 ) -> None:
