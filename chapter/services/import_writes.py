@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from chapter.domain.attendance import Palms
 from chapter.domain.bni_reports import (
     PalmsLine,
@@ -49,8 +51,21 @@ PALMS_LETTERS = {"p": Palms.PRESENT, "a": Palms.ABSENT, "l": Palms.LATE, "m": Pa
 
 
 def confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch:
-    """Write ``plan`` as an import batch; refused until every name is resolved and a Slips
-    Audit has its meeting. Remembers the names the leader chose."""
+    """Write ``plan`` as an import batch; refused until every name is resolved, a Slips
+    Audit has its meeting and nothing blocks it. Remembers the names the leader chose. A row
+    the database still refuses becomes a RuleViolation (the caller rolls back: nothing)."""
+    try:
+        return _confirm(plan, actor=actor, now=now)
+    except IntegrityError as error:
+        raise RuleViolation(
+            "The database refused a row of this file, so nothing was imported: "
+            f"{getattr(error, 'orig', error)}"
+        ) from error
+
+
+def _confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch:
+    if plan.blockers:
+        raise RuleViolation(plan.blockers[0])
     if plan.needs_meeting:
         raise RuleViolation("Choose the meeting this Slips Audit belongs to.", field="meeting_on")
     if plan.needs_period:
@@ -62,8 +77,10 @@ def confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch:
     upload = plan.upload
     chapter = db.session.get_one(Chapter, upload.chapter_id)
     meeting = plan.meeting
+    held_now = False  # a meeting only the import knows of was held: its roster is complete
     if meeting is None and plan.meeting_on is not None:
         meeting = meetings.unscheduled(chapter, plan.meeting_on)
+        held_now = True
     report = plan.report
     batch = ImportBatch(
         chapter_id=chapter.id,
@@ -83,8 +100,12 @@ def confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch:
     writer.create_members()
     for pending in plan.pending:
         writer.write(pending)
-    if meeting is not None and meeting.roster_completed_at is None and meeting.meets_on < today:
-        meeting.roster_completed_at = now  # a meeting in the file was held
+    one_meeting_summary = isinstance(plan.report, PalmsSummary) and plan.report.single_meeting
+    # An open roster of the chapter's own stays open: only a meeting the import created, or
+    # one whose attendance the file gives, is complete.
+    complete = held_now or one_meeting_summary
+    if complete and meeting is not None and meeting.roster_completed_at is None:
+        meeting.roster_completed_at, meeting.roster_completed_by_id = now, actor.id
     _remember(chapter.id, plan)
     db.session.delete(upload)
     audit.record(
@@ -171,7 +192,9 @@ class _Writer:
             )
         ).all()
         for member in returning:
-            member.status, member.left_on = MemberStatus.ACTIVE, None
+            holder = members.classification_holder(self.chapter.id, member.classification)
+            if holder is None:  # else they stay left: their seat is someone else's now
+                member.status, member.left_on = MemberStatus.ACTIVE, None
 
     def _sponsors(self, roster: dict[str, RosterLine]) -> None:
         keys = {name_key(name): i for i, name in members.names_by_member(self.chapter.id).items()}

@@ -137,6 +137,7 @@ class Plan:
     reconciliation: list[Reconciliation] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     earlier: ImportBatch | None = None  # the same file, imported before
+    blockers: list[str] = field(default_factory=list)  # why it cannot be imported as it is
     asks_meeting: bool = False  # the file does not name its meeting
     asks_period: bool = False  # the file does not give its From and To dates
 
@@ -159,7 +160,12 @@ class Plan:
 
     @property
     def ready(self) -> bool:
-        return not self.needs_meeting and not self.needs_period and not self.unknown
+        return (
+            not self.blockers
+            and not self.needs_meeting
+            and not self.needs_period
+            and not self.unknown
+        )
 
     def rows(self) -> list[tuple[str, int, int]]:
         return [(CATEGORY_LABELS[c], self.new[c], self.existing[c]) for c in CATEGORIES]
@@ -243,6 +249,7 @@ def plan(
     result.earlier = earlier
     _collect_names(result)
     _resolve(upload.chapter_id, result, choices or {})
+    import_checks.blockers(result, utcnow().date())
     if isinstance(report, SlipsAudit):
         _plan_slips(result, report)
     elif isinstance(report, PalmsSummary):
@@ -349,9 +356,12 @@ def _existing_keys(chapter_id: int, category: str, keys: list[str]) -> set[str]:
     for start in range(0, len(keys), 500):
         found.update(
             db.session.scalars(
-                db.select(model.import_key).where(
+                db.select(model.import_key)
+                .outerjoin(ImportBatch, model.import_batch_id == ImportBatch.id)
+                .where(
                     model.chapter_id == chapter_id,
-                    model.voided_at.is_(None),
+                    # a row a leader voided stays voided; only an undone import comes back
+                    ImportBatch.undone_at.is_(None),
                     model.import_key.in_(keys[start : start + 500]),
                 )
             )
@@ -361,6 +371,20 @@ def _existing_keys(chapter_id: int, category: str, keys: list[str]) -> set[str]:
 
 def _add(result: Plan, category: str, key: str, line: SlipLine | PalmsLine | RosterLine) -> None:
     result.pending.append(Pending(category, key, line))
+
+
+PAIRS = (SlipType.REFERRAL, SlipType.ONE_TO_ONE)
+
+
+def _same_member(one: Name | None, other: Name | None) -> bool:
+    """Two names the leader mapped to one member (a slip to oneself cannot be written)."""
+    return (
+        one is not None
+        and other is not None
+        and one.member_id is not None
+        and one.member_id == other.member_id
+        and OTHER not in (one.choice, other.choice)
+    )
 
 
 def _is_member(name: Name) -> bool:
@@ -373,6 +397,7 @@ def _side(result: Plan, party: Party | None) -> Name | None:
 
 def _plan_slips(result: Plan, report: SlipsAudit) -> None:
     occurrences: Counter[str] = Counter()
+    visits: set[str] = set()
     bni_cents = 0
     for line in report.lines:
         fingerprint = line.fingerprint()
@@ -393,11 +418,15 @@ def _plan_slips(result: Plan, report: SlipsAudit) -> None:
         members = [side for side in sides if side is not None and _is_member(side)]
         if line.type is SlipType.VISITOR and line.receiver is not None:
             key = import_key("visit", result.meeting_on, line.receiver.key)
-            if any(p.key == key for p in result.pending):
+            if key in visits:
                 result.skipped.append(
                     Problem(line.row, f"{line.receiver.name} already counted at this meeting")
                 )
                 continue
+            visits.add(key)
+        if _same_member(giver, receiver) and line.type in PAIRS:
+            result.skipped.append(Problem(line.row, "From and To are the same member"))
+            continue
         if not members:
             if all(side is None or side.resolved for side in (giver, receiver)):
                 result.skipped.append(Problem(line.row, "nobody of this chapter on the slip"))
@@ -439,11 +468,18 @@ def _plan_palms(result: Plan, report: PalmsSummary) -> None:
             "counted in the all-time and 6-month figures and labelled there."
         )
     kept = []
+    seen: set[int] = set()
     for pending in result.pending:
         name = result.names[pending.line.key]
         if name.choice == OTHER:
             result.skipped.append(Problem(pending.line.row, f"{name.name}: another chapter"))
+        elif name.member_id is not None and name.member_id in seen:
+            result.skipped.append(
+                Problem(pending.line.row, f"{name.name}: a second row for the same member")
+            )
         elif name.resolved:
+            if name.member_id is not None:
+                seen.add(name.member_id)
             kept.append(pending)
     result.pending = kept
     import_checks.palms(result, report)
