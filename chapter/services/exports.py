@@ -14,14 +14,12 @@ from chapter.models import (
     EducationCredit,
     Guest,
     Meeting,
-    Member,
     OneToOne,
     ReferralSlip,
     ThankYou,
-    User,
     Visit,
 )
-from chapter.services import document_export, spreadsheets
+from chapter.services import document_export, members, spreadsheets
 
 SLIPS_HEADER = [
     "From",
@@ -44,16 +42,6 @@ def chapter_document(chapter_id: int) -> dict[str, Any]:
     return document_export.build(chapter_id)
 
 
-def _names(chapter_id: int) -> dict[int, str]:
-    """Every member's "First Last", in one query."""
-    rows = db.session.execute(
-        db.select(Member.id, User.first_name, User.last_name)
-        .join(Member.user)
-        .where(Member.chapter_id == chapter_id)
-    )
-    return {row.id: f"{row.first_name} {row.last_name}".strip() for row in rows}
-
-
 def _in_range(model: Any, chapter_id: int, start: date, end: date) -> list[Any]:
     return [
         model.chapter_id == chapter_id,
@@ -72,7 +60,7 @@ def slips_listing(chapter_id: int, start: date, end: date) -> list[list[str]]:
     thanked is private), CEU, and visitors at meetings held (completed rosters). A person of
     another chapter is shown by name, with their chapter as the Detail. Ordered by week,
     then by kind. Six queries, whatever the number of rows."""
-    names = _names(chapter_id)
+    names = members.names_by_member(chapter_id)
     found = [
         *_referrals(chapter_id, start, end, names),
         *_one_to_ones(chapter_id, start, end, names),

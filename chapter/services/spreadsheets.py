@@ -30,6 +30,9 @@ def workbook(
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # text that starts with "=" stays text, never a formula
+                cell.data_type = "s"
     if bold_last and sheet.max_row > 2:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
