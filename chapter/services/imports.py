@@ -500,10 +500,11 @@ def _plan_roster(result: Plan, report: Roster) -> None:
         p.line.email for p in result.pending if isinstance(p.line, RosterLine) and p.line.email
     ]
     taken = set(db.session.scalars(db.select(User.email).where(User.email.in_(wanted))))
-    for address in sorted(taken):
+    if taken:  # how many, not which: the addresses belong to other chapters' people
         result.notes.append(
-            f"{address} already has an account on this platform: that member is added with a "
-            "placeholder address (…@imported.invalid) until a leader enters theirs."
+            f"{len(taken)} e-mail address(es) in this file already have an account on this "
+            "platform: those members are added with a placeholder address "
+            "(…@imported.invalid) until a leader enters theirs."
         )
 
 

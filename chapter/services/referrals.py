@@ -122,7 +122,7 @@ def new_count(member_id: int) -> int:
             .where(
                 ReferralSlip.receiver_id == member_id,
                 ReferralSlip.status == SlipStatus.NEW,
-                ReferralSlip.import_batch_id.is_(None),  # history: nothing to act on
+                ReferralSlip.import_key.is_(None),  # imported history: nothing to act on
                 ReferralSlip.voided_at.is_(None),
             )
         )
