@@ -251,6 +251,8 @@ class SlipsAudit:
     meeting_on: date | None  # the "Export" layout's title names it; the other does not
     lines: list[SlipLine]
     problems: list[Problem] = field(default_factory=list)
+    # every reading of the title's date: 11/04/2026 is 11 April or (US) 4 November
+    meeting_readings: tuple[date, ...] = ()
 
     def count(self, slip_type: SlipType, inside: bool | None = None) -> int:
         return sum(
@@ -400,17 +402,19 @@ def _slips_audit(sheet: Sheet, header_index: int) -> SlipsAudit:
     columns = _columns(sheet.rows[header_index], SLIP_COLUMNS)
     _require(columns, SLIP_REQUIRED, "Slips Audit")
     chapter_name = ""
-    meeting_on: date | None = None
-    for row in sheet.rows[:header_index]:
+    readings: tuple[date, ...] = ()
+    problems: list[Problem] = []
+    for index, row in enumerate(sheet.rows[:header_index]):
         for cell in row:
             if match := re.search(r"slips audit report for (\S+)", cell.text, re.IGNORECASE):
-                meeting_on = _parse_date(match.group(1))
+                readings = date_readings(match.group(1))
+                if not readings:
+                    problems.append(Problem(index + 1, f"{match.group(1)!r} is not a date"))
     if header_index >= 2:
         labels = [label_key(c.text) for c in sheet.rows[1]]
         if "chapter" in labels:
             chapter_name = sheet.cell(2, labels.index("chapter")).text
     lines: list[SlipLine] = []
-    problems: list[Problem] = []
     for index in range(header_index + 1, len(sheet.rows)):
         if not any(cell.text for cell in sheet.rows[index]):
             continue
@@ -418,7 +422,8 @@ def _slips_audit(sheet: Sheet, header_index: int) -> SlipsAudit:
             lines.append(_slip_line(sheet, index, columns))
         except ValueError as error:
             problems.append(Problem(index + 1, str(error)))
-    return SlipsAudit(chapter_name, meeting_on, lines, problems)
+    meeting_on = readings[0] if readings else None
+    return SlipsAudit(chapter_name, meeting_on, lines, problems, readings)
 
 
 def _slip_line(sheet: Sheet, index: int, columns: dict[str, int]) -> SlipLine:
@@ -544,14 +549,28 @@ def _amount_cents(text: str) -> int:
     return int(cents)
 
 
-def _parse_date(text: str) -> date:
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y"):
+DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y")
+
+
+def date_readings(text: str) -> tuple[date, ...]:
+    """Every date ``text`` can be, day-first readings first (BNI Connect writes dd/mm/yyyy
+    outside the US): "11/04/2026" -> (11 April, 4 November)."""
+    found: list[date] = []
+    for pattern in DATE_PATTERNS:
         try:
-            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a date only
+            day = datetime.strptime(text.strip(), pattern).date()  # noqa: DTZ007 - a date only
         except ValueError:
             continue
-    raise ValueError(f"{text!r} is not a date")
+        if day not in found:
+            found.append(day)
+    return tuple(found)
+
+
+def _parse_date(text: str) -> date:
+    readings = date_readings(text)
+    if not readings:
+        raise ValueError(f"{text!r} is not a date")
+    return readings[0]
 
 
 def _parameter_date(parameters: dict[str, str], name: str, problems: list[Problem]) -> date | None:

@@ -238,7 +238,7 @@ def plan(
     if asks_period and period is not None:
         report = replace(report, starts_on=period[0], ends_on=period[1])
     if isinstance(report, SlipsAudit):
-        meeting_on = report.meeting_on or meeting_on
+        meeting_on = _reading(upload.chapter_id, report) or meeting_on
     elif isinstance(report, PalmsSummary) and report.single_meeting:
         meeting_on = report.starts_on
     else:
@@ -257,6 +257,22 @@ def plan(
     else:
         _plan_roster(result, report)
     return result
+
+
+def _reading(chapter_id: int, report: SlipsAudit) -> date | None:
+    """The title's date; of two readings (dd/mm or mm/dd), the one that was a meeting."""
+    if len(report.meeting_readings) < 2:
+        return report.meeting_on
+    held = set(
+        db.session.scalars(
+            db.select(Meeting.meets_on).where(
+                Meeting.chapter_id == chapter_id,
+                Meeting.meets_on.in_(report.meeting_readings),
+                Meeting.is_cancelled.is_(False),
+            )
+        )
+    )
+    return next((day for day in report.meeting_readings if day in held), report.meeting_on)
 
 
 def _earlier(upload: ImportUpload) -> ImportBatch | None:

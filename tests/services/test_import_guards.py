@@ -164,3 +164,34 @@ def test_a_meeting_the_import_adds_is_held_and_completed_by_the_leader(home) -> 
     assert meeting.roster_completed_at is not None
     assert meeting.roster_completed_by_id == leader.user_id
     assert meeting.starts_at.astimezone(ZoneInfo(chapter.timezone)).time() == chapter.meeting_time
+
+
+def titled(title: str) -> bytes:
+    rows = [["Ann Lee", "Ben Ray", "Referral", "Inside", "", "", ""]]
+    return csv_bytes([title], [[], SLIP_HEADER, *rows])
+
+
+def test_a_us_title_date_is_read_as_the_meeting_the_chapter_had(home) -> None:
+    chapter, leader = home
+    add_member(chapter, "Ann", "Lee")
+    add_member(chapter, "Ben", "Ray")
+    november = date(2026, 11, 4)  # a Wednesday; 11 April 2026 was a Saturday
+    db.session.add(
+        Meeting(
+            chapter_id=chapter.id,
+            meets_on=november,
+            scheduled_on=november,
+            starts_at=NOW.replace(month=11, day=4, hour=7),
+        )
+    )
+    db.session.flush()
+    plan = preview(chapter, leader, data=titled("Slips Audit Report for 11/04/2026"))
+    assert plan.meeting_on == november
+    assert plan.ready
+
+
+def test_an_unreadable_title_date_is_a_problem_not_a_crash(home) -> None:
+    chapter, leader = home
+    plan = preview(chapter, leader, data=titled("Slips Audit Report for 31/31/2026"))
+    assert plan.needs_meeting
+    assert any("is not a date" in problem.message for problem in plan.skipped)
