@@ -77,6 +77,7 @@ def palms(result: Plan, report: PalmsSummary) -> None:
     file_sums = report.sums()
     planned = {p.line.key for p in result.pending}
     labels = {"one_to_ones": "1-2-1", "tyfcb_cents": "TYFCB"}
+    gaps: list[str] = []
     for column in (*COUNT_FIELDS, "tyfcb_cents"):
         if column == "t" and not report.has_testimonials:
             continue
@@ -96,10 +97,12 @@ def palms(result: Plan, report: PalmsSummary) -> None:
         )
         show = money if in_cents else str
         if total is not None and total != rows:
-            result.notes.append(
-                f"{label}: the file's Total row says {show(total)} but its rows add up to "
-                f"{show(rows)}; BNI Connect counts rows the export leaves out."
-            )
+            gaps.append(f"{label} {show(total)} against {show(rows)}")
+    if gaps:
+        result.notes.append(
+            "The file's Total row says more than its rows add up to (BNI Connect counts rows "
+            f"the export leaves out, such as members who left): {'; '.join(gaps)}."
+        )
 
 
 def money(cents: int) -> str:

@@ -867,7 +867,7 @@ def test_a_summary_given_its_dates_previews_opening_balances(
     )
     assert response.status_code == 200, plain(response)
     assert counts_table(response)["Opening balances"][0] == 43
-    assert "the file's Total row says" in plain(response)
+    assert "Total row says more than its rows add up to" in plain(response)
     assert stored_counts(app)["import_batches"] == 0
 
 
