@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 import warnings
 from datetime import time
@@ -11,13 +10,12 @@ import argon2
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func
 
 from chapter.domain.roles import MemberStatus, Position
 from chapter.extensions import db
 from chapter.models import AuditEvent, Chapter, Member, User
 from tests import factories
-from tests.conftest import People, Person, login_as
+from tests.conftest import People, login_as
 from tests.web.access import (
     ADMIN,
     ANONYMOUS,
@@ -27,8 +25,11 @@ from tests.web.access import (
     NOT_FOUND,
     OTHER_LEADER,
     TO_LOGIN,
+    assert_answer,
+    log_in_as,
     matrix,
 )
+from tests.web.pages import field_errors, text, user_count
 
 EVERYONE_404 = dict.fromkeys((ANONYMOUS, MEMBER, LEADER, OTHER_LEADER, ADMIN), NOT_FOUND)
 
@@ -100,46 +101,19 @@ def test_access_matrix_of_admin_pages(
     status: int,
     seen: str,
 ) -> None:
-    person: Person | None = None if who == ANONYMOUS else getattr(people, who)
-    if person is not None:
-        login_as(client, person)
+    log_in_as(client, people, who)
     before = chapter_names(app)
     response = client.open(path.format(home=people.leader.chapter_id), method=method, data=data)
-    assert response.status_code == status, response.get_data(as_text=True)
-    if status == 302:
-        assert response.headers["Location"].startswith(seen)
-    else:
-        assert seen in text(response)
+    assert_answer(response, status, seen)
     assert chapter_names(app) == before
 
 
 # --- helpers -------------------------------------------------------------------------------
 
 
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_errors(response, name: str) -> list[str]:
-    """The error messages shown right after the input called ``name``."""
-    page = response.get_data(as_text=True)
-    start = page.index(f'id="{name}"')
-    end = page.find("<label", start)
-    chunk = page[start : end if end != -1 else len(page)]
-    return [
-        html.unescape(message)
-        for message in re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', chunk)
-    ]
-
-
 def chapter_names(app: Flask) -> list[str]:
     with app.app_context():
         return list(db.session.scalars(db.select(Chapter.name).order_by(Chapter.name)))
-
-
-def user_count(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(db.select(func.count()).select_from(User))
 
 
 def chapter_form(**overrides: str) -> dict[str, str]:

@@ -50,42 +50,18 @@ from tests.attendance_factories import (
     visible,
 )
 from tests.conftest import People, Person, count_queries, login_as
-from tests.factories import PASSWORD
 from tests.web.access import (
-    ADMIN,
     ANONYMOUS,
-    FORBIDDEN,
-    LEADER,
-    MEMBER,
-    NOT_FOUND,
-    OTHER_LEADER,
-    TO_LOGIN,
+    assert_answer,
+    chapter_page,
+    leader_only,
+    log_in_as,
     matrix,
+    members_too,
 )
+from tests.web.pages import log_in
 
 GUEST_NAME = "Vera Visitor"
-
-
-def leader_only(leader: tuple[int, str], other_leader: tuple[int, str] = NOT_FOUND) -> dict:
-    """Expectations of a leader page: members and the platform admin are refused."""
-    return {
-        ANONYMOUS: TO_LOGIN,
-        MEMBER: FORBIDDEN,
-        LEADER: leader,
-        OTHER_LEADER: other_leader,
-        ADMIN: FORBIDDEN,
-    }
-
-
-def members_too(seen: tuple[int, str], other_leader: tuple[int, str] = NOT_FOUND) -> dict:
-    """Expectations of a page every member of the meeting's chapter may use."""
-    return {
-        ANONYMOUS: TO_LOGIN,
-        MEMBER: seen,
-        LEADER: seen,
-        OTHER_LEADER: other_leader,
-        ADMIN: FORBIDDEN,
-    }
 
 
 # method, path, form data, {person: (status, what they see, or where a 302 goes)}.
@@ -96,25 +72,17 @@ ROUTES = [
         "GET",
         "/meetings/",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: (200, "{day}"),
-            LEADER: (200, "Add an extra meeting"),
-            OTHER_LEADER: (200, "No upcoming meetings are scheduled."),
-            ADMIN: FORBIDDEN,
-        },
+        chapter_page(
+            (200, "{day}"),
+            (200, "Add an extra meeting"),
+            (200, "No upcoming meetings are scheduled."),
+        ),
     ),
     (
         "GET",
         "/meetings/{meeting}",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: (200, "Cannot come?"),
-            LEADER: (200, "Attendance roster"),
-            OTHER_LEADER: NOT_FOUND,
-            ADMIN: FORBIDDEN,
-        },
+        chapter_page((200, "Cannot come?"), (200, "Attendance roster")),
     ),
     (
         "POST",
@@ -256,14 +224,9 @@ def test_access_matrix_of_attendance_pages(
         db.session.commit()
     values = {"meeting": meeting_id, "guest": guest_id, "day": date_long(day)}
     before = home_state(app, meeting_id, guest_id)
-    if who != ANONYMOUS:
-        login_as(client, getattr(people, who))
+    log_in_as(client, people, who)
     response = client.open(path.format(**values), method=method, data=data)
-    assert response.status_code == status, text(response)
-    if status == 302:
-        assert response.headers["Location"].startswith(seen.format(**values))
-    else:
-        assert seen.format(**values) in text(response)
+    assert_answer(response, status, seen.format(**values))
     if status in (403, 404, 422) or who == ANONYMOUS:
         assert home_state(app, meeting_id, guest_id) == before  # refused: nothing changed
 
@@ -309,11 +272,6 @@ def meetings_on(app: Flask, chapter_id: int, day: date) -> int:
 
 def roster_row(member_id: int, status: str | None, **fields: str) -> dict[str, object]:
     return {"member_id": member_id, "status": status, **fields}
-
-
-def log_in(client: FlaskClient, email: str) -> None:
-    response = client.post("/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302, text(response)
 
 
 def letter_counts_on(response) -> dict[str, int]:
@@ -427,7 +385,7 @@ def test_logging_in_generates_the_schedule_once(
     app: Flask, client: FlaskClient, people: People
 ) -> None:
     assert meetings_by_date(app, people.leader.chapter_id) == {}  # the fixture has none
-    log_in(client, people.member.email)
+    assert log_in(client, people.member.email).status_code == 302
     first = meetings_by_date(app, people.leader.chapter_id)
     today = chapter_today()
     ahead = sorted(day for day in first if day >= today)
@@ -435,9 +393,9 @@ def test_logging_in_generates_the_schedule_once(
     assert all(day.weekday() == 2 for day in first)  # the home chapter meets on Wednesdays
     assert ahead[0] - today < timedelta(days=7)
     client.post("/logout")
-    log_in(client, people.member.email)
+    assert log_in(client, people.member.email).status_code == 302
     client.post("/logout")
-    log_in(client, people.leader.email)
+    assert log_in(client, people.leader.email).status_code == 302
     assert meetings_by_date(app, people.leader.chapter_id) == first  # nothing added twice
     assert meetings_by_date(app, people.other_leader.chapter_id) == {}  # only the own chapter
     assert date_long(ahead[0]) in text(client.get("/meetings/"))

@@ -13,10 +13,7 @@ from chapter.extensions import db
 from chapter.models import Member, User
 from tests.conftest import People, login_as
 from tests.factories import PASSWORD
-
-
-def log_in(client: FlaskClient, email: str, password: str, **extra: str):
-    return client.post("/login", data={"email": email, "password": password, **extra})
+from tests.web.pages import log_in
 
 
 def test_login_with_right_password_goes_to_dashboard(client: FlaskClient, people: People) -> None:

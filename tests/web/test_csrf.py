@@ -2,57 +2,23 @@
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func
 
-from chapter import create_app
 from chapter.domain.roles import MemberStatus
 from chapter.extensions import db
 from chapter.models import Member, User
 from tests.conftest import People, login_as
 from tests.factories import PASSWORD
+from tests.web.pages import text, token_in, user_count
 
 REFUSED = "The form expired or was not sent by this site."
-
-
-@pytest.fixture(scope="module")
-def csrf_app(app: Flask) -> Iterator[Flask]:
-    """The application on the test database, with CSRF protection turned back on."""
-    protected = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        WTF_CSRF_ENABLED=True,
-    )
-    yield protected
-    with protected.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
 def csrf_client(csrf_app: Flask, people: People) -> FlaskClient:
     return csrf_app.test_client()
-
-
-def token_in(response) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
-    assert match, "the page has no CSRF token"
-    return html.unescape(match.group(1))
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def user_count(app: Flask) -> int:
-    with app.app_context():
-        return db.session.scalar(db.select(func.count()).select_from(User))
 
 
 def test_login_without_a_token_is_refused_with_400(

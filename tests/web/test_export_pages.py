@@ -24,8 +24,8 @@ from tests.web.access import (
     MEMBER,
     OTHER_LEADER,
     TO_LOGIN,
+    log_in_as,
     matrix,
-    person_named,
 )
 
 SLIPS_HEADER = "From,To,Slip Type,Inside/Outside,TYFCB Amount,CEU Credits,Detail"
@@ -80,9 +80,7 @@ def test_access_matrix_of_export_pages(
     status: int,
     seen: str,
 ) -> None:
-    person = person_named(people, who)
-    if person is not None:
-        login_as(client, person)
+    log_in_as(client, people, who)
     response = client.open(path, method=method, data=data)
     assert response.status_code == status, response.get_data(as_text=True)[:500]
     if status == 302:

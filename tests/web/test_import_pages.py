@@ -11,7 +11,6 @@ import csv
 import html
 import io
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +21,6 @@ from sqlalchemy import func
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from chapter import create_app
 from chapter.db import utcnow
 from chapter.domain.bni_reports import SlipType, parse_report
 from chapter.extensions import db
@@ -40,17 +38,13 @@ from chapter.models import (
 from chapter.services import import_writes, imports
 from tests.conftest import People, count_queries, login_as
 from tests.web.access import (
-    ADMIN,
-    ANONYMOUS,
-    FORBIDDEN,
-    LEADER,
-    MEMBER,
     NOT_FOUND,
-    OTHER_LEADER,
     TO_LOGIN,
+    leader_only,
+    log_in_as,
     matrix,
-    person_named,
 )
+from tests.web.pages import plain, text, token_in
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "bni"
 SMALL = "slips-audit_noheaders_uae_small_2025-08.xls"  # 51 slips, no meeting date
@@ -71,16 +65,6 @@ MODELS = (ReferralSlip, ThankYou, OneToOne, EducationCredit)
 
 def fixture(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def plain(response) -> str:
-    """What a person reads: the page without tags, spaces collapsed."""
-    page = response if isinstance(response, str) else response.get_data(as_text=True)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def post_multipart(client: FlaskClient, url: str, fields: dict[str, object]):
@@ -206,43 +190,33 @@ def import_small(app: Flask, people: People) -> int:
 # --- access ------------------------------------------------------------------------------------
 
 
-def leaders_only(leader: tuple[int, str], other_leader: tuple[int, str]) -> dict:
-    return {
-        ANONYMOUS: TO_LOGIN,
-        MEMBER: FORBIDDEN,
-        LEADER: leader,
-        OTHER_LEADER: other_leader,
-        ADMIN: FORBIDDEN,
-    }
-
-
 UPLOAD_PAGE = (200, "Import from BNI Connect")
 ROUTES = [
-    ("GET", UPLOAD_URL, None, leaders_only(UPLOAD_PAGE, UPLOAD_PAGE)),
+    ("GET", UPLOAD_URL, None, leader_only(UPLOAD_PAGE, UPLOAD_PAGE)),
     (
         "POST",
         UPLOAD_URL,
         {},
-        leaders_only((422, "Choose a file to upload."), (422, "Choose a file to upload.")),
+        leader_only((422, "Choose a file to upload."), (422, "Choose a file to upload.")),
     ),
-    ("GET", "/moving/import/{upload}", None, leaders_only((200, "Meeting date"), NOT_FOUND)),
+    ("GET", "/moving/import/{upload}", None, leader_only((200, "Meeting date"), NOT_FOUND)),
     (
         "POST",
         "/moving/import/{upload}",
         {"action": "preview", "meeting_on": MEETING_ON},
-        leaders_only((200, "meeting of"), NOT_FOUND),
+        leader_only((200, "meeting of"), NOT_FOUND),
     ),
     (
         "POST",
         "/moving/import/{upload}",
         {"action": "confirm"},  # the same file again: its meeting is known from the first
-        leaders_only((302, "/moving/import"), NOT_FOUND),  # and it adds nothing
+        leader_only((302, "/moving/import"), NOT_FOUND),  # and it adds nothing
     ),
     (
         "POST",
         "/moving/import/batches/{batch}/undo",
         {},
-        leaders_only((302, UPLOAD_URL), NOT_FOUND),
+        leader_only((302, UPLOAD_URL), NOT_FOUND),
     ),
 ]
 
@@ -261,9 +235,7 @@ def test_access_matrix_of_import_pages(
 ) -> None:
     ids = {"batch": import_small(app, people), "upload": stage_small(app, people)}
     before = stored_counts(app)
-    person = person_named(people, who)
-    if person is not None:
-        login_as(client, person)
+    log_in_as(client, people, who)
     response = client.open(path.format(**ids), method=method, data=data)
     assert response.status_code == status, plain(response)
     if (status, seen) == TO_LOGIN:
@@ -298,31 +270,11 @@ def test_leader_of_another_chapter_cannot_undo_or_see_the_batch(
 # --- CSRF --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def csrf_app(app: Flask) -> Iterator[Flask]:
-    """The application on the test database, with CSRF protection turned back on."""
-    protected = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        WTF_CSRF_ENABLED=True,
-    )
-    yield protected
-    with protected.app_context():
-        db.session.remove()
-        db.engine.dispose()
-
-
 @pytest.fixture
 def csrf_leader(csrf_app: Flask, people: People) -> FlaskClient:
     client = csrf_app.test_client()
     login_as(client, people.leader)
     return client
-
-
-def token_in(response) -> str:
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.get_data(as_text=True))
-    assert match, "the page has no CSRF token"
-    return html.unescape(match.group(1))
 
 
 def test_upload_without_a_csrf_token_is_refused_and_stages_nothing(

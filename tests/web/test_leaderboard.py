@@ -46,11 +46,14 @@ from tests.web.access import (
     FORBIDDEN,
     LEADER,
     MEMBER,
-    NOT_FOUND,
     OTHER_LEADER,
     TO_LOGIN,
+    assert_answer,
+    chapter_page,
+    leader_only,
+    log_in_as,
     matrix,
-    person_named,
+    members_too,
 )
 
 PALMS_HEADER = "First Name,Last Name,P,A,L,M,S,RGI,RGO,RRI,RRO,V,1-2-1,TYFCB,CEU"
@@ -64,97 +67,56 @@ ROUTES = [
         "GET",
         "/leaderboard/",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: (200, "Nothing was recorded in this period"),
-            LEADER: (200, "Nothing was recorded in this period"),
-            OTHER_LEADER: (200, "Nothing was recorded in this period"),
-            ADMIN: FORBIDDEN,
-        },
+        members_too(
+            (200, "Nothing was recorded in this period"),
+            (200, "Nothing was recorded in this period"),
+        ),
     ),
     (
         "GET",
         "/reports/palms",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (200, "PALMS summary report"),
-            OTHER_LEADER: (200, "PALMS summary report"),
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((200, "PALMS summary report"), (200, "PALMS summary report")),
     ),
     (
         "GET",
         "/reports/palms?format=csv",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (200, PALMS_HEADER),
-            OTHER_LEADER: (200, PALMS_HEADER),
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((200, PALMS_HEADER), (200, PALMS_HEADER)),
     ),
     (
         "GET",
         "/traffic-lights/",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: (302, "/traffic-lights/{self}?view=previous"),
-            LEADER: (200, "How the colours are given"),
-            OTHER_LEADER: (200, "How the colours are given"),
-            ADMIN: FORBIDDEN,
-        },
+        chapter_page(
+            (302, "/traffic-lights/{self}?view=previous"),
+            (200, "How the colours are given"),
+            (200, "How the colours are given"),
+        ),
     ),
     (
         "GET",
         "/traffic-lights/{target}",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: (200, "My traffic light"),
-            LEADER: (200, "Traffic light: "),
-            OTHER_LEADER: NOT_FOUND,
-            ADMIN: FORBIDDEN,
-        },
+        chapter_page((200, "My traffic light"), (200, "Traffic light: ")),
     ),
     (
         "GET",
         "/traffic-lights/{home_leader}",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (200, "My traffic light"),
-            OTHER_LEADER: NOT_FOUND,
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((200, "My traffic light")),
     ),
     (
         "GET",
         "/traffic-lights/settings",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (200, "Traffic-light scoring table"),
-            OTHER_LEADER: (200, "Traffic-light scoring table"),
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((200, "Traffic-light scoring table"), (200, "Traffic-light scoring table")),
     ),
     (
         "POST",
         "/traffic-lights/settings",
         {"preset-preset": "power_of_one", "preset-submit": "Use this preset"},
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (302, "/traffic-lights/settings"),
-            OTHER_LEADER: (302, "/traffic-lights/settings"),
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((302, "/traffic-lights/settings"), (302, "/traffic-lights/settings")),
     ),
     (
         "GET",
@@ -183,20 +145,14 @@ def test_access_matrix_of_leaderboard_pages(
     status: int,
     seen: str,
 ) -> None:
-    person = person_named(people, who)
-    if person is not None:
-        login_as(client, person)
+    person = log_in_as(client, people, who)
     ids = {
         "target": people.member.member_id,
         "home_leader": people.leader.member_id,
         "self": person.member_id if person is not None else None,
     }
     response = client.open(path.format(**ids), method=method, data=data)
-    assert response.status_code == status, response.get_data(as_text=True)
-    if status == 302:
-        assert response.headers["Location"].startswith(seen.format(**ids))
-    else:
-        assert seen in text(response)
+    assert_answer(response, status, seen.format(**ids))
 
 
 # --- a chapter's two weeks ---------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 import warnings
 from datetime import UTC, date, datetime, timedelta
@@ -18,19 +17,15 @@ from chapter.extensions import db
 from chapter.models import AuditEvent, Chapter, Member, User
 from tests import factories
 from tests.conftest import People, count_queries, login_as
-from tests.factories import PASSWORD
 from tests.web.access import (
-    ADMIN,
-    ANONYMOUS,
-    FORBIDDEN,
-    LEADER,
-    MEMBER,
-    NOT_FOUND,
-    OTHER_LEADER,
-    TO_LOGIN,
+    assert_answer,
+    chapter_page,
+    leader_only,
+    log_in_as,
     matrix,
-    person_named,
+    members_too,
 )
+from tests.web.pages import field_errors, html_of, log_in, text
 
 EDITED_MEMBER = {
     "first_name": "Mara",
@@ -49,181 +44,93 @@ ROUTES = [
         "GET",
         "/members/",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: (200, "leader@home.example"),
-            LEADER: (200, "member@home.example"),
-            OTHER_LEADER: (200, "member@away.example"),
-            ADMIN: FORBIDDEN,
-        },
+        chapter_page(
+            (200, "leader@home.example"), (200, "member@home.example"), (200, "member@away.example")
+        ),
     ),
     (
         "GET",
         "/members/{target}",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: (200, "Edit my profile"),
-            LEADER: (200, "Leader actions"),
-            OTHER_LEADER: NOT_FOUND,
-            ADMIN: FORBIDDEN,
-        },
+        chapter_page((200, "Edit my profile"), (200, "Leader actions")),
     ),
     (
         "GET",
         "/members/me/edit",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: (200, "Edit my profile"),
-            LEADER: (200, "Edit my profile"),
-            OTHER_LEADER: (200, "Edit my profile"),
-            ADMIN: FORBIDDEN,
-        },
+        members_too((200, "Edit my profile"), (200, "Edit my profile")),
     ),
     (
         "POST",
         "/members/me/edit",
         {"business_name": "Matrix Ltd"},
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: (302, "/members/{self}"),
-            LEADER: (302, "/members/{self}"),
-            OTHER_LEADER: (302, "/members/{self}"),
-            ADMIN: FORBIDDEN,
-        },
+        members_too((302, "/members/{self}"), (302, "/members/{self}")),
     ),
     (
         "GET",
         "/members/admin",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (200, "Active (2)"),
-            OTHER_LEADER: (200, "Active (2)"),
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((200, "Active (2)"), (200, "Active (2)")),
     ),
     (
         "GET",
         "/members/new",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (200, "Add a member"),
-            OTHER_LEADER: (200, "Add a member"),
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((200, "Add a member"), (200, "Add a member")),
     ),
     (
         "POST",
         "/members/new",
         {"first_name": ""},
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (422, "This field is required."),
-            OTHER_LEADER: (422, "This field is required."),
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((422, "This field is required."), (422, "This field is required.")),
     ),
     (
         "GET",
         "/members/{target}/edit",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (200, "Save member"),
-            OTHER_LEADER: NOT_FOUND,
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((200, "Save member")),
     ),
     (
         "POST",
         "/members/{target}/edit",
         EDITED_MEMBER,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (302, "/members/{target}"),
-            OTHER_LEADER: NOT_FOUND,
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((302, "/members/{target}")),
     ),
     (
         "POST",
         "/members/{target}/leave",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (302, "/members/{target}"),
-            OTHER_LEADER: NOT_FOUND,
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((302, "/members/{target}")),
     ),
     (
         "POST",
         "/members/{target}/left",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (302, "/members/{target}"),
-            OTHER_LEADER: NOT_FOUND,
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((302, "/members/{target}")),
     ),
     (
         "POST",
         "/members/{target}/reactivate",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (422, "is already active"),
-            OTHER_LEADER: NOT_FOUND,
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((422, "is already active")),
     ),
     (
         "GET",
         "/members/{target}/position",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (200, "Leadership position of"),
-            OTHER_LEADER: NOT_FOUND,
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((200, "Leadership position of")),
     ),
     (
         "POST",
         "/members/{target}/position",
         {"position": "vice_president"},
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (302, "/members/{target}"),
-            OTHER_LEADER: NOT_FOUND,
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((302, "/members/{target}")),
     ),
     (
         "POST",
         "/members/{target}/invite",
         None,
-        {
-            ANONYMOUS: TO_LOGIN,
-            MEMBER: FORBIDDEN,
-            LEADER: (422, "already has a password"),
-            OTHER_LEADER: NOT_FOUND,
-            ADMIN: FORBIDDEN,
-        },
+        leader_only((422, "already has a password")),
     ),
 ]
 MATRIX = matrix(ROUTES)
@@ -240,38 +147,16 @@ def test_access_matrix_of_member_pages(
     status: int,
     seen: str,
 ) -> None:
-    person = person_named(people, who)
-    if person is not None:
-        login_as(client, person)
+    person = log_in_as(client, people, who)
     ids = {
         "target": people.member.member_id,
         "self": person.member_id if person is not None else None,
     }
     response = client.open(path.format(**ids), method=method, data=data)
-    assert response.status_code == status, response.get_data(as_text=True)
-    if status == 302:
-        assert response.headers["Location"].startswith(seen.format(**ids))
-    else:
-        assert seen in response.get_data(as_text=True)
+    assert_answer(response, status, seen.format(**ids), page=html_of)
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def field_errors(response, name: str) -> list[str]:
-    """The error messages shown right after the input called ``name``."""
-    page = response.get_data(as_text=True)
-    start = page.index(f'id="{name}"')
-    end = page.find("<label", start)
-    chunk = page[start : end if end != -1 else len(page)]
-    return [
-        html.unescape(message)
-        for message in re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', chunk)
-    ]
 
 
 def new_member_form(**overrides: str) -> dict[str, str]:
@@ -680,7 +565,7 @@ def test_marking_a_member_left_keeps_their_history_and_disables_log_in(
             )
         )
     client.post("/logout")
-    refused = client.post("/login", data={"email": people.member.email, "password": PASSWORD})
+    refused = log_in(client, people.member.email)
     assert refused.status_code == 422
     assert "The e-mail or password is not right" in text(refused)
 
@@ -697,10 +582,7 @@ def test_reactivating_a_member_who_left_clears_left_on(
     assert stored["status"] is MemberStatus.ACTIVE
     assert stored["left_on"] is None
     client.post("/logout")
-    assert (
-        client.post("/login", data={"email": people.member.email, "password": PASSWORD}).status_code
-        == 302
-    )
+    assert log_in(client, people.member.email).status_code == 302
 
 
 def test_reactivation_is_refused_when_the_classification_was_taken_meanwhile(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -14,7 +13,6 @@ from flask.testing import FlaskClient
 from flask_mail import email_dispatched
 from sqlalchemy import func
 
-from chapter import create_app
 from chapter.domain.referrals import SlipKind, SlipStatus
 from chapter.domain.roles import MemberStatus
 from chapter.extensions import db, mail
@@ -56,16 +54,14 @@ from tests.referral_helpers import (
     total,
 )
 from tests.web.access import (
-    ADMIN,
-    ANONYMOUS,
     FORBIDDEN,
     LEADER,
     MEMBER,
     NOT_FOUND,
-    OTHER_LEADER,
     TO_LOGIN,
+    log_in_as,
     matrix,
-    person_named,
+    members_too,
 )
 
 ON_SLIP_PAGE = "Referral: Pat Prospect"
@@ -74,13 +70,7 @@ ON_SLIP_PAGE = "Referral: Pat Prospect"
 def everyone(seen: tuple[int, str], **overrides: tuple[int, str]) -> dict[str, tuple[int, str]]:
     """A members-only page: anonymous to log-in, the platform admin (no chapter) 403, and
     ``seen`` for the member, the leader and the leader of the other chapter unless overridden."""
-    expected = {
-        ANONYMOUS: TO_LOGIN,
-        MEMBER: seen,
-        LEADER: seen,
-        OTHER_LEADER: seen,
-        ADMIN: FORBIDDEN,
-    }
+    expected = members_too(seen, seen)
     expected.update(overrides)
     return expected
 
@@ -223,9 +213,7 @@ def test_access_matrix_of_referral_pages(
     status: int,
     seen: str,
 ) -> None:
-    person = person_named(people, who)
-    if person is not None:
-        login_as(client, person)
+    log_in_as(client, people, who)
     ids = {"slip": entries.slip, "thank_you": entries.thank_you, "one_to_one": entries.one_to_one}
     response = client.open(path.format(**ids), method=method, data=data)
     assert response.status_code == status, text(response)
@@ -256,20 +244,6 @@ def test_an_unknown_slip_is_404(client: FlaskClient, people: People) -> None:
 
 
 # --- CSRF ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def csrf_app(app: Flask) -> Iterator[Flask]:
-    """The application on the test database, with CSRF protection turned back on."""
-    protected = create_app(
-        "testing",
-        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-        WTF_CSRF_ENABLED=True,
-    )
-    yield protected
-    with protected.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def ledger_state(app: Flask) -> dict[str, object]:

@@ -3,7 +3,6 @@ swap requests between members, the private calendar feeds, and the dashboard's r
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -60,8 +59,10 @@ from tests.web.access import (
     LEADER,
     MEMBER,
     OTHER_LEADER,
+    assert_answer,
+    chapter_page,
+    log_in_as,
     matrix,
-    person_named,
 )
 
 TO_LOGIN = (302, "/login?next=", False)
@@ -73,23 +74,11 @@ CHAPTER_FEED = "chapter-feed-token-0123456789abcdef"
 
 
 def leader_only(leader: tuple, other_leader: tuple = NOT_FOUND) -> dict[str, tuple]:
-    return {
-        ANONYMOUS: TO_LOGIN,
-        MEMBER: FORBIDDEN,
-        LEADER: leader,
-        OTHER_LEADER: other_leader,
-        ADMIN: FORBIDDEN,
-    }
+    return members_too(FORBIDDEN, leader, other_leader)
 
 
 def members_too(member: tuple, leader: tuple, other_leader: tuple = NOT_FOUND) -> dict:
-    return {
-        ANONYMOUS: TO_LOGIN,
-        MEMBER: member,
-        LEADER: leader,
-        OTHER_LEADER: other_leader,
-        ADMIN: FORBIDDEN,
-    }
+    return chapter_page(member, leader, other_leader, anonymous=TO_LOGIN, admin=FORBIDDEN)
 
 
 def anyone(seen: tuple) -> dict[str, tuple]:
@@ -216,17 +205,11 @@ def test_access_matrix_of_rotation_routes(
     seen: str,
     changes: bool,
 ) -> None:
-    person = person_named(people, who)
-    if person is not None:
-        login_as(client, person)
+    log_in_as(client, people, who)
     before = snapshot(app)
     form = {key: value.format(**world) for key, value in (data or {}).items()}
     response = client.open(path.format(**world), method=method, data=form)
-    assert response.status_code == status, visible(response)
-    if status == 302:
-        assert response.headers["Location"].startswith(seen)
-    else:
-        assert seen in html.unescape(response.get_data(as_text=True))
+    assert_answer(response, status, seen)
     assert (snapshot(app) != before) is changes
 
 
