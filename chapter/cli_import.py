@@ -20,6 +20,7 @@ from chapter.services import (
     accounts,
     chapter_import,
     chapters,
+    import_checks,
     import_writes,
     imports,
     members,
@@ -144,7 +145,7 @@ def _print(plan: Plan) -> None:
         click.echo(f"{'':28} {'file':>14} {'members':>14} {'elsewhere':>14}")
         for r in plan.reconciliation:
             shown = [
-                "-" if v is None else (f"{v / 100:,.2f}" if r.money else str(v))
+                "-" if v is None else (import_checks.money(v) if r.money else str(v))
                 for v in (r.in_file, r.to_import, r.elsewhere)
             ]
             mark = "" if r.matches else "  differs"

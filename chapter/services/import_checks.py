@@ -19,6 +19,7 @@ from chapter.domain.bni_reports import (
     SlipsAudit,
     SlipType,
 )
+from chapter.domain.money import from_cents
 from chapter.domain.schedule import WEEKDAYS
 from chapter.extensions import db
 from chapter.models import Chapter, OpeningBalance, WeeklyTotal
@@ -106,7 +107,8 @@ def palms(result: Plan, report: PalmsSummary) -> None:
 
 
 def money(cents: int) -> str:
-    return f"{cents / 100:,.2f}"
+    """123450 -> "1,234.50" (through Decimal: never float)."""
+    return f"{from_cents(cents):,.2f}"
 
 
 def blockers(result: Plan, today: date) -> None:
