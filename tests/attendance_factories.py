@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import factory
@@ -17,6 +17,7 @@ from chapter.extensions import db
 from chapter.models import Attendance, AuditEvent, Chapter, Guest, Meeting, Member, Visit
 from tests.conftest import Person
 from tests.factories import Base, MemberFactory
+from tests.support import clock
 
 HOME_ZONE = ZoneInfo("Europe/London")  # the `people` fixture's home chapter
 WEDNESDAY = 2  # the home chapter's meeting day
@@ -80,7 +81,7 @@ class VisitFactory(Base):
 
 def chapter_today() -> date:
     """The home chapter's date now (the routes read the real clock in Europe/London)."""
-    return datetime.now(UTC).astimezone(HOME_ZONE).date()
+    return clock.now().astimezone(HOME_ZONE).date()
 
 
 def past_wednesdays(count: int, today: date | None = None) -> list[date]:
@@ -116,7 +117,7 @@ def held_meeting(
             meets_on=meets_on,
             scheduled_on=None if extra else meets_on,
             is_cancelled=cancelled,
-            roster_completed_at=datetime.now(UTC) if completed else None,
+            roster_completed_at=clock.now() if completed else None,
         )
         for member_id, letter in (letters or {}).items():
             substitute_id = None

@@ -9,6 +9,7 @@ from datetime import date, time
 
 import flask_migrate
 import pytest
+import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, text, update
@@ -19,6 +20,19 @@ from chapter.extensions import db, limiter, mail
 from chapter.models import Member
 from tests import factories
 from tests.databases import fresh_database
+from tests.support import clock as test_clock
+
+
+@pytest.fixture(scope="session", autouse=True)
+def clock() -> Iterator[object]:
+    """The suite's one clock: the machine's, or CHAPTER_TEST_NOW for the whole process (the app
+    and its server threads included), ticking from there. Tests read it via tests.support.clock."""
+    target = test_clock.travel_target()
+    if target is None:
+        yield test_clock
+        return
+    with time_machine.travel(target, tick=True):
+        yield test_clock
 
 
 @pytest.fixture(scope="session")

@@ -30,6 +30,7 @@ from tests.referral_helpers import (
     SlipFactory,
     ThankYouFactory,
 )
+from tests.support import clock
 
 WEDNESDAY = 2
 
@@ -116,7 +117,7 @@ def record_week(
             meeting_id = MeetingFactory(
                 chapter_id=chapter_id,
                 meets_on=meets_on,
-                roster_completed_at=datetime.now(UTC) if completed else None,
+                roster_completed_at=clock.now() if completed else None,
                 is_cancelled=cancelled,
             ).id
         dated = {"chapter_id": chapter_id, "meeting_id": meeting_id, "week_on": meets_on}

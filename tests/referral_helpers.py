@@ -6,7 +6,7 @@ import csv
 import html
 import io
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import factory
@@ -26,6 +26,7 @@ from chapter.models import (
 )
 from tests.conftest import People, Person
 from tests.factories import Base, MemberFactory
+from tests.support import clock
 
 HOME_ZONE = ZoneInfo("Europe/London")  # the `people` fixture's home chapter
 HOME_MEETING_TIME = time(7, 0)
@@ -35,7 +36,7 @@ MEETING_LENGTH = timedelta(minutes=90)
 
 def home_today() -> date:
     """The home chapter's date now (the routes read the real clock in Europe/London)."""
-    return datetime.now(UTC).astimezone(HOME_ZONE).date()
+    return clock.now().astimezone(HOME_ZONE).date()
 
 
 def next_open_meeting_day(now: datetime, skip: frozenset[date] = frozenset()) -> date:
@@ -64,7 +65,7 @@ class SlipFactory(Base):
     receiver_id = None
     meeting_id = None
     week_on = factory.LazyFunction(home_today)
-    passed_at = factory.LazyFunction(lambda: datetime.now(UTC))
+    passed_at = factory.LazyFunction(lambda: clock.now())
     kind = SlipKind.INSIDE
     prospect_name = factory.Sequence(lambda n: f"Prospect {n:03d}")
     prospect_phone = "+44 20 7946 0200"

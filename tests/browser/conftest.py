@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ from werkzeug.serving import make_server
 
 from chapter.extensions import db
 from chapter.services import demo
+from tests.support import clock
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -87,8 +87,8 @@ def browser_context_args(browser_context_args: dict[str, Any], live_server: str)
 def demo_chapter(app: Flask, clean_db: None) -> tuple[demo.DemoLogin, ...]:
     """The demo chapter, committed so the server thread's own sessions see it."""
     with app.app_context():
-        # The machine's date is what a person running `flask chapter demo` today would get.
-        logins = demo.load_demo(today=date.today())  # noqa: DTZ011
+        # What a person running `flask chapter demo` today would get (utcnow().date()).
+        logins = demo.load_demo(today=clock.now().date())
         db.session.commit()
     return logins
 

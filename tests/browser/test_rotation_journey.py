@@ -56,7 +56,5 @@ def test_leader_swaps_slots_and_the_member_sees_the_new_date(
     nav(page).get_by_role("button", name="Log out").click()
 
     log_in(page, email_of(app, later_name))
-    expect(page.get_by_role("status").filter(has_text="You present on")).to_contain_text(
-        long_day
-    )
+    expect(page.get_by_role("status").filter(has_text="You present on")).to_contain_text(long_day)
     assert soon_name != later_name

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from itertools import pairwise
 
 import pytest
@@ -50,6 +50,7 @@ from tests.attendance_factories import (
     visible,
 )
 from tests.conftest import People, Person, count_queries, login_as
+from tests.support import clock
 from tests.web.access import (
     ANONYMOUS,
     assert_answer,
@@ -364,7 +365,7 @@ def test_creating_a_chapter_generates_at_least_twelve_weeks_of_meetings(
         chapter_id = chapter.id
         leader = db.session.scalar(db.select(User).where(User.email == "pat@president.example"))
         pat = Person(leader.id, leader.email, leader.member.id, chapter_id)
-    today = datetime.now(UTC).date()
+    today = clock.now().date()
     dates = sorted(meetings_by_date(app, chapter_id))
     ahead = [day for day in dates if day >= today]
     assert len(ahead) >= 12

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from flask import Flask
@@ -15,6 +15,7 @@ from chapter.extensions import db
 from chapter.models import Chapter, Member
 from tests import factories
 from tests.conftest import People, login_as
+from tests.support import clock
 
 # person: (status, what they see: page text, or where a 302 goes)
 MATRIX = [
@@ -48,7 +49,7 @@ def test_access_matrix_of_the_dashboard(
 def expected_next_meeting() -> set[str]:
     """How the home chapter's next meeting (Wednesdays 07:00, London) reads now; both sides of
     a meeting's start are accepted, in case it starts while the test runs."""
-    now = datetime.now(UTC)
+    now = clock.now()
     return {
         f"{start:%A} {start.day} {start:%B %Y}, 07:00 (Europe/London)"
         for start in (

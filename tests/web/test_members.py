@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +17,7 @@ from chapter.extensions import db
 from chapter.models import AuditEvent, Chapter, Member, User
 from tests import factories
 from tests.conftest import People, count_queries, login_as
+from tests.support import clock
 from tests.web.access import (
     assert_answer,
     chapter_page,
@@ -220,7 +221,7 @@ def add_home_member(app: Flask, people: People, **fields: object) -> int:
 
 def chapter_today() -> set[date]:
     """The home chapter's date now (Europe/London); both sides of a midnight are accepted."""
-    now = datetime.now(UTC)
+    now = clock.now()
     zone = ZoneInfo("Europe/London")
     return {now.astimezone(zone).date(), (now + timedelta(minutes=1)).astimezone(zone).date()}
 
@@ -698,7 +699,7 @@ def test_invitation_is_refused_once_the_member_has_a_password(
 def test_renewals_due_within_30_days_are_flagged_on_member_admin(
     app: Flask, client: FlaskClient, people: People
 ) -> None:
-    today = date.today()  # noqa: DTZ011 - the route reads the real clock too
+    today = clock.now().date()  # the route reads utcnow().date() too
     add_home_member(
         app,
         people,
@@ -944,7 +945,7 @@ def test_member_lists_run_the_same_number_of_queries_for_5_and_40_members(
             35,
             chapter=home,
             sponsor=sponsor,
-            renewal_on=date.today() + timedelta(days=5),  # noqa: DTZ011
+            renewal_on=clock.now().date() + timedelta(days=5),
         )
         db.session.commit()
     with_40 = queries_for(app, client, path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -53,6 +53,7 @@ from tests.referral_helpers import (
     thank_form,
     total,
 )
+from tests.support import clock
 from tests.web.access import (
     FORBIDDEN,
     LEADER,
@@ -338,9 +339,9 @@ def test_passing_a_slip_stores_it_toward_the_next_open_meeting(
     with app.app_context():
         assert db.session.scalar(db.select(func.count()).select_from(Meeting)) == 0
     login_as(client, people.member)
-    before = datetime.now(UTC)
+    before = clock.now()
     response = client.post("/referrals/new", data=slip_form(people.leader.member_id))
-    after = datetime.now(UTC)
+    after = clock.now()
     assert response.status_code == 302, text(response)
     assert response.headers["Location"] == "/referrals/given"
     slip = only_slip(app)
@@ -373,7 +374,7 @@ def test_passing_a_slip_stores_it_toward_the_next_open_meeting(
 def test_a_slip_skips_a_next_meeting_that_is_completed_or_cancelled(
     app: Flask, client: FlaskClient, people: People, closed_how: str
 ) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     with app.app_context():
         chapter = db.session.get(Chapter, people.member.chapter_id)
         meetings.ensure_schedule(chapter, home_today())
@@ -393,7 +394,7 @@ def test_a_slip_skips_a_next_meeting_that_is_completed_or_cancelled(
     response = client.post("/referrals/new", data=slip_form(people.leader.member_id))
     assert response.status_code == 302, text(response)
     slip = only_slip(app)
-    assert slip.week_on == next_open_meeting_day(datetime.now(UTC), frozenset({skipped}))
+    assert slip.week_on == next_open_meeting_day(clock.now(), frozenset({skipped}))
     assert slip.week_on == skipped + timedelta(weeks=1)
 
 
@@ -575,7 +576,7 @@ def test_inbox_and_given_list_only_own_slips_newest_first(
         first = db.session.scalar(
             db.select(ReferralSlip).where(ReferralSlip.prospect_name == "First Friend")
         )
-        first.passed_at = datetime.now(UTC) + timedelta(minutes=5)
+        first.passed_at = clock.now() + timedelta(minutes=5)
         db.session.commit()
     member_name = full_name(app, people.member.member_id)
     third_name = full_name(app, third.member_id)
@@ -973,9 +974,7 @@ def test_a_thank_you_breaking_a_rule_is_refused_at_its_field(
     third = add_home_member(app, people)
     from_third = home_slip(app, third, people.leader)
     mine = home_slip(app, people.leader, people.member)
-    voided = home_slip(
-        app, people.member, people.leader, voided_at=datetime.now(UTC), void_reason="x"
-    )
+    voided = home_slip(app, people.member, people.leader, voided_at=clock.now(), void_reason="x")
     overrides = {
         "self": {"giver_id": str(people.leader.member_id)},
         "other_chapter": {"giver_id": str(people.other_member.member_id)},
@@ -1421,7 +1420,7 @@ def test_my_ledger_csv_has_a_header_and_one_row_per_entry(
         people.leader,
         prospect_name="Void Prospect",
         kind=SlipKind.OUTSIDE,
-        voided_at=datetime.now(UTC),
+        voided_at=clock.now(),
         void_reason="Duplicate",
     )
     with app.app_context():
@@ -1547,7 +1546,7 @@ def book(app: Flask, people: People) -> ChapterBook:
         people.leader,
         prospect_name="Void Prospect",
         week_on=old_week,
-        voided_at=datetime.now(UTC),
+        voided_at=clock.now(),
         void_reason="Duplicate",
     )
     with app.app_context():
@@ -1569,7 +1568,7 @@ def book(app: Flask, people: People) -> ChapterBook:
             giver_id=third.member_id,
             thanker_id=people.leader.member_id,
             amount_cents=99_00,
-            voided_at=datetime.now(UTC),
+            voided_at=clock.now(),
         )
         OneToOneFactory(
             chapter_id=chapter_id,

@@ -3,7 +3,7 @@ swap requests between members, the private calendar feeds, and the dashboard's r
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -53,6 +53,7 @@ from tests.rotation_helpers import (
 )
 
 # (status, what they see: page text, or where a 302 goes; whether anything stored changed)
+from tests.support import clock
 from tests.web.access import (
     ADMIN,
     ANONYMOUS,
@@ -1150,7 +1151,7 @@ def test_feed_dates_are_in_the_chapters_own_time_zone(
     """Thursday 07:00 in Auckland is Wednesday evening in UTC: the feed says Thursday."""
     zone = ZoneInfo("Pacific/Auckland")
     update_chapter(app, people.other_leader.chapter_id, timezone=zone.key, meeting_weekday=3)
-    today = datetime.now(UTC).astimezone(zone).date()
+    today = clock.now().astimezone(zone).date()
     thursday = today + timedelta(days=(3 - today.weekday() - 1) % 7 + 1)
     add_meetings(app, people.other_leader.chapter_id, [thursday])
     path = my_feed(client, people.other_leader)
