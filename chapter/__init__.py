@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
 from flask import Flask
 
-from chapter.uploads import ChapterRequest
+from chapter.platform.uploads import ChapterRequest
 from config import CONFIGS, Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +19,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
     if not isinstance(config, type):
         config = CONFIGS[config or os.environ.get("CHAPTER_CONFIG", "development")]
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
-    app.request_class = ChapterRequest  # per-page upload limits (chapter/uploads.py)
+    app.request_class = ChapterRequest  # per-page upload limits (chapter/platform/uploads.py)
     app.config.from_object(config)
     app.config.from_prefixed_env("CHAPTER")  # CHAPTER_MAIL_PORT=587 arrives as int
     if url := app.config.pop("DATABASE_URL", None):  # CHAPTER_DATABASE_URL
@@ -48,14 +49,14 @@ def default_database(app: Flask) -> None:
 
 
 def init_extensions(app: Flask) -> None:
-    from chapter import (
-        mail_outbox,
-        models,  # noqa: F401 - every table is known to Alembic
-    )
     from chapter.auth.session import init_login
-    from chapter.db_events import enable_sqlite_foreign_keys
     from chapter.extensions import bootstrap, csrf, db, limiter, mail, migrate
-    from chapter.services import weekly_totals
+    from chapter.leaderboard import weekly_totals
+    from chapter.platform import (
+        mail_outbox,
+        tables,  # noqa: F401 - every table is known to Alembic
+    )
+    from chapter.platform.db_events import enable_sqlite_foreign_keys
 
     db.init_app(app)
     with app.app_context():
@@ -70,28 +71,46 @@ def init_extensions(app: Flask) -> None:
     init_login(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from chapter.admin import bp as admin_bp
-    from chapter.attendance import bp as attendance_bp
-    from chapter.auth import bp as auth_bp
-    from chapter.dashboard import bp as dashboard_bp
-    from chapter.health import bp as health_bp
-    from chapter.imports import bp as imports_bp
-    from chapter.leaderboard import bp as leaderboard_bp
-    from chapter.members import bp as members_bp
-    from chapter.referrals import bp as referrals_bp
-    from chapter.rotation import bp as rotation_bp
+# The pages: each feature package defines its blueprint, and its route modules add the views
+# when imported here (features import each other's services without loading any pages).
+ROUTE_MODULES = (
+    "chapter.platform.health",
+    "chapter.dashboard.routes",
+    "chapter.auth.routes",
+    "chapter.members.routes",
+    "chapter.admin.routes",
+    "chapter.attendance.guest_routes",
+    "chapter.attendance.roster_routes",
+    "chapter.attendance.routes",
+    "chapter.ledger.ledger_routes",
+    "chapter.ledger.routes",
+    "chapter.rotation.routes",
+    "chapter.leaderboard.light_routes",
+    "chapter.leaderboard.report_routes",
+    "chapter.leaderboard.routes",
+    "chapter.moving.export_routes",
+    "chapter.moving.routes",
+)
+# (blueprint's module, URL prefix), in the order they are registered
+BLUEPRINTS = (
+    ("chapter.platform.health", None),
+    ("chapter.dashboard", None),
+    ("chapter.auth", None),
+    ("chapter.members", "/members"),
+    ("chapter.admin", None),
+    ("chapter.attendance", None),
+    ("chapter.ledger", None),
+    ("chapter.rotation", None),
+    ("chapter.leaderboard", None),
+    ("chapter.moving", "/moving"),
+)
 
-    app.register_blueprint(health_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(members_bp, url_prefix="/members")
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(attendance_bp)
-    app.register_blueprint(referrals_bp)
-    app.register_blueprint(rotation_bp)
-    app.register_blueprint(leaderboard_bp)
-    app.register_blueprint(imports_bp, url_prefix="/moving")
+
+def register_blueprints(app: Flask) -> None:
+    for name in ROUTE_MODULES:
+        importlib.import_module(name)
+    for name, prefix in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp, url_prefix=prefix)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -101,19 +120,19 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from chapter.filters import register_filters
+    from chapter.platform.filters import register_filters
 
     register_filters(app)
 
 
 def register_security_headers(app: Flask) -> None:
-    from chapter.headers import add_security_headers
+    from chapter.platform.headers import add_security_headers
 
     app.after_request(add_security_headers)
 
 
 def register_request_log(app: Flask) -> None:
-    from chapter import request_log
+    from chapter.platform import request_log
 
     request_log.install(app)
 

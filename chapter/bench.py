@@ -24,18 +24,14 @@ import flask_migrate
 from sqlalchemy import event, insert, text
 
 from chapter import create_app
+from chapter.attendance.models import Attendance
+from chapter.auth.models import User
+from chapter.chapters.models import Chapter
 from chapter.extensions import db
-from chapter.models import (
-    Attendance,
-    Chapter,
-    Meeting,
-    Member,
-    OneToOne,
-    ReferralSlip,
-    ThankYou,
-    User,
-)
-from chapter.services import weekly_totals
+from chapter.leaderboard import weekly_totals
+from chapter.ledger.models import OneToOne, ReferralSlip, ThankYou
+from chapter.meetings.models import Meeting
+from chapter.members.models import Member
 
 CHAPTERS = int(os.environ.get("BENCH_CHAPTERS", "100"))
 MEMBERS = 25

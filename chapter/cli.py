@@ -8,20 +8,18 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from chapter import cli_import
+from chapter.auth import service as accounts
+from chapter.chapters import service as chapters
 from chapter.db import utcnow
-from chapter.domain.schedule import WEEKDAYS
+from chapter.demo import service as demo
 from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.services import (
-    accounts,
-    backups,
-    chapters,
-    demo,
-    meetings,
-    members,
-    weekly_totals,
-)
+from chapter.leaderboard import weekly_totals
+from chapter.meetings import service as meetings
+from chapter.meetings.schedule import WEEKDAYS
+from chapter.members import service as members
+from chapter.moving import cli as cli_import
+from chapter.platform import backups
 
 chapter_cli = AppGroup("chapter", help="Manage chapters and the demo data.")
 cli_import.register(chapter_cli)
@@ -136,7 +134,7 @@ def schedule() -> None:
 @chapter_cli.command("rebuild-weekly-totals")
 def rebuild_weekly_totals() -> None:
     """Recompute every chapter's per-member weekly summary from the raw rows."""
-    from chapter.models import Chapter
+    from chapter.chapters.models import Chapter
 
     rows = 0
     for chapter_id in db.session.scalars(db.select(Chapter.id)):

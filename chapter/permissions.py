@@ -13,8 +13,9 @@ from typing import ParamSpec, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
-from chapter.domain.roles import Role
-from chapter.models import Member, User
+from chapter.auth.models import User
+from chapter.members.models import Member
+from chapter.members.roles import Role
 
 P = ParamSpec("P")
 R = TypeVar("R")

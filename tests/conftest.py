@@ -15,12 +15,12 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text, update
 
 from chapter import create_app
-from chapter.domain.roles import Position
 from chapter.extensions import db, limiter, mail
-from chapter.models import Member
-from tests import factories
-from tests.databases import fresh_database
+from chapter.members.models import Member
+from chapter.members.roles import Position
 from tests.support import clock as test_clock
+from tests.support import factories
+from tests.support.databases import fresh_database
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -161,3 +161,17 @@ def count_queries(app: Flask) -> Iterator[list[str]]:
 
 
 TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def csrf_app(app: Flask) -> Iterator[Flask]:
+    """The application on the test database, with CSRF protection turned back on."""
+    protected = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        WTF_CSRF_ENABLED=True,
+    )
+    yield protected
+    with protected.app_context():
+        db.session.remove()
+        db.engine.dispose()

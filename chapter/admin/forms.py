@@ -16,11 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Regexp
 
-from chapter.domain.schedule import WEEKDAYS
+from chapter.auth.service import MIN_PASSWORD_LENGTH
+from chapter.chapters.service import ChapterDetails
 from chapter.forms import BaseForm, choices, strip
-from chapter.services.accounts import MIN_PASSWORD_LENGTH
-from chapter.services.chapters import ChapterDetails
-from chapter.services.members import MemberDetails
+from chapter.meetings.schedule import WEEKDAYS
+from chapter.members.service import MemberDetails
 
 
 @cache

@@ -8,18 +8,20 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_user
 from werkzeug.wrappers import Response
 
-from chapter import mail
 from chapter.admin import bp
+from chapter.admin import region as region_service
+from chapter.admin.chapter_health import BANDS
 from chapter.admin.forms import ChapterForm, SetupForm
+from chapter.attendance.rules import months_before
+from chapter.auth import service as accounts
+from chapter.chapters import service as chapters
 from chapter.db import utcnow
-from chapter.domain.attendance import months_before
-from chapter.domain.chapter_health import BANDS
-from chapter.domain.roles import Role
 from chapter.errors import RuleViolation
 from chapter.extensions import db
+from chapter.members import service as members
+from chapter.members.roles import Role
 from chapter.permissions import current_actor, public, role_required
-from chapter.services import accounts, chapters, members
-from chapter.services import region as region_service
+from chapter.platform import mail
 
 
 @bp.route("/setup", methods=["GET", "POST"])

@@ -20,13 +20,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from chapter.domain.attendance import Palms
-from chapter.domain.guests import FollowUp
+from chapter.attendance.guest_rules import FollowUp
+from chapter.attendance.guests import GuestDetails
+from chapter.attendance.rules import Palms
+from chapter.attendance.service import ANNOUNCEABLE, RosterEntry, VisitorEntry
+from chapter.chapters.service import ChapterSettings
 from chapter.forms import BaseForm, choices, strip
 from chapter.members.forms import in_range
-from chapter.services.attendance import ANNOUNCEABLE, RosterEntry, VisitorEntry
-from chapter.services.chapters import ChapterSettings
-from chapter.services.guests import GuestDetails
 
 
 def _palms(value: Any) -> Palms | None:

@@ -5,16 +5,17 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from chapter.attendance import bp
+from chapter.attendance import bp, guests
+from chapter.attendance import reports as attendance_reports
 from chapter.attendance.forms import FollowUpForm
+from chapter.attendance.guest_rules import FollowUp
 from chapter.attendance.routes import my_chapter
-from chapter.domain.guests import FollowUp
-from chapter.domain.roles import Role
 from chapter.errors import RuleViolation
 from chapter.extensions import db
 from chapter.forms import choices
+from chapter.members import service as members
+from chapter.members.roles import Role
 from chapter.permissions import current_actor, current_chapter_id, role_required
-from chapter.services import attendance_reports, guests, members
 
 
 @bp.route("/visitors/")

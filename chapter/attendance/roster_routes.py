@@ -6,16 +6,19 @@ from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from chapter.attendance import bp
+from chapter.attendance import service as attendance
 from chapter.attendance.forms import RosterForm
 from chapter.attendance.routes import _meeting, today_for
-from chapter.domain.attendance import Palms
-from chapter.domain.roles import Role
+from chapter.attendance.rules import Palms
+from chapter.chapters.models import Chapter
 from chapter.errors import Conflict, RuleViolation
 from chapter.extensions import db
 from chapter.forms import ActionForm
-from chapter.models import Chapter, Meeting
+from chapter.meetings.models import Meeting
+from chapter.members import service as members
+from chapter.members.roles import Role
 from chapter.permissions import current_actor, role_required
-from chapter.services import attendance, audit, members
+from chapter.platform import audit
 
 LETTER_STYLES = {"P": "success", "A": "danger", "L": "warning", "M": "info", "S": "primary"}
 

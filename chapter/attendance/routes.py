@@ -9,22 +9,28 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from werkzeug.wrappers import Response as BaseResponse
 
 from chapter.attendance import bp
+from chapter.attendance import reports as attendance_reports
+from chapter.attendance import service as attendance
 from chapter.attendance.forms import (
     AnnounceForm,
     CancelForm,
     ChapterSettingsForm,
     DateForm,
 )
-from chapter.csv_download import csv_response
+from chapter.attendance.rules import Palms
+from chapter.chapters import service as chapters
+from chapter.chapters.models import Chapter
 from chapter.db import utcnow
-from chapter.domain.attendance import Palms
-from chapter.domain.roles import Role
 from chapter.errors import RuleViolation
 from chapter.extensions import db
 from chapter.forms import ActionForm, DateRangeForm
-from chapter.models import Chapter, Meeting
+from chapter.meetings import service as meetings
+from chapter.meetings.models import Meeting
+from chapter.members import service as members
+from chapter.members.roles import Role
 from chapter.permissions import current_actor, current_chapter_id, current_member, role_required
-from chapter.services import attendance, attendance_reports, chapters, meetings, members, rotation
+from chapter.platform.csv_download import csv_response
+from chapter.rotation import service as rotation
 
 
 def my_chapter() -> Chapter:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from chapter.auth.service import MIN_PASSWORD_LENGTH
 from chapter.forms import BaseForm, strip
-from chapter.services.accounts import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(BaseForm):

@@ -6,14 +6,17 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from chapter import mail
 from chapter.auth import bp
+from chapter.auth import service as accounts
 from chapter.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from chapter.chapters import service as chapters
 from chapter.db import utcnow
 from chapter.errors import RuleViolation
 from chapter.extensions import db, limiter
+from chapter.meetings import service as meetings
 from chapter.permissions import current_actor, public, signed_in
-from chapter.services import accounts, chapters, meetings, rotation
+from chapter.platform import mail
+from chapter.rotation import service as rotation
 
 LOGIN_FAILED = "The e-mail or password is not right, or the account cannot log in."
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
+from chapter.auth import service as accounts
+from chapter.auth.models import User
 from chapter.extensions import db, login_manager
-from chapter.models import User
-from chapter.services import accounts
 
 
 def init_login(app: Flask) -> None:

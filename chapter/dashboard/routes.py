@@ -6,19 +6,17 @@ from datetime import timedelta
 
 from flask import render_template
 
+from chapter.attendance import service as attendance
+from chapter.chapters import service as chapters
 from chapter.dashboard import bp
 from chapter.db import utcnow
 from chapter.forms import ActionForm
+from chapter.ledger import referrals
+from chapter.meetings import service as meetings
+from chapter.members import service as members
 from chapter.permissions import current_member, signed_in
-from chapter.services import (
-    attendance,
-    chapters,
-    meetings,
-    members,
-    notifications,
-    referrals,
-    rotation,
-)
+from chapter.platform import notifications
+from chapter.rotation import service as rotation
 
 
 @bp.route("/")

@@ -2,6 +2,6 @@
 
 from flask import Blueprint
 
+# Its views are in the route modules, which create_app imports: importing the package (for
+# its services) never loads its pages.
 bp = Blueprint("leaderboard", __name__)
-
-from chapter.leaderboard import light_routes, report_routes, routes  # noqa: E402, F401

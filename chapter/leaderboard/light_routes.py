@@ -10,15 +10,16 @@ from werkzeug.wrappers import Response
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from chapter.chapters import service as chapters
 from chapter.db import utcnow
-from chapter.domain.roles import Role
-from chapter.domain.scoring_presets import PRESETS
 from chapter.errors import RuleViolation
 from chapter.extensions import db
 from chapter.forms import BaseForm, choices
-from chapter.leaderboard import bp
+from chapter.leaderboard import bp, traffic_lights
+from chapter.leaderboard import service as leaderboard
+from chapter.leaderboard.scoring_presets import PRESETS
+from chapter.members.roles import Role
 from chapter.permissions import current_actor, current_member, role_required
-from chapter.services import chapters, leaderboard, traffic_lights
 
 
 class PresetForm(BaseForm):

@@ -6,13 +6,13 @@ from datetime import date
 
 from flask import Response, render_template, request
 
-from chapter.csv_download import csv_response
+from chapter.chapters import service as chapters
 from chapter.db import utcnow
-from chapter.domain.roles import Role
 from chapter.forms import DateRangeForm
-from chapter.leaderboard import bp
+from chapter.leaderboard import bp, reports
+from chapter.members.roles import Role
 from chapter.permissions import current_chapter_id, role_required
-from chapter.services import chapters, reports
+from chapter.platform.csv_download import csv_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -6,12 +6,14 @@ from datetime import date
 
 from flask import abort, render_template, request
 
+from chapter.chapters import service as chapters
 from chapter.db import utcnow
-from chapter.domain import charts
-from chapter.domain.roles import Role
 from chapter.leaderboard import bp
+from chapter.leaderboard import service as leaderboard
+from chapter.meetings import service as meetings
+from chapter.members.roles import Role
 from chapter.permissions import current_member, role_required
-from chapter.services import chapters, leaderboard, meetings
+from chapter.platform import charts
 
 
 def _week_arg() -> date | None:

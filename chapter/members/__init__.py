@@ -2,6 +2,6 @@
 
 from flask import Blueprint
 
+# Its views are in the route modules, which create_app imports: importing the package (for
+# its services) never loads its pages.
 bp = Blueprint("members", __name__)
-
-from chapter.members import routes  # noqa: E402, F401

@@ -24,9 +24,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from chapter.domain.roles import Position
 from chapter.forms import BaseForm, choices, strip
-from chapter.services.members import MemberDetails, ProfileDetails
+from chapter.members.roles import Position
+from chapter.members.service import MemberDetails, ProfileDetails
 
 EARLIEST = date(1950, 1, 1)
 LATEST = date(2100, 12, 31)

@@ -5,17 +5,21 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from chapter import mail
+from chapter.attendance import guests
+from chapter.auth import service as accounts
+from chapter.chapters import service as chapters
 from chapter.db import utcnow
-from chapter.domain.roles import MemberStatus, Role
 from chapter.errors import RuleViolation
 from chapter.extensions import db
 from chapter.forms import ActionForm
 from chapter.members import bp
+from chapter.members import service as members
 from chapter.members.forms import MemberForm, PositionForm, ProfileForm
-from chapter.models import Member
+from chapter.members.models import Member
+from chapter.members.roles import MemberStatus, Role
 from chapter.permissions import current_actor, current_chapter_id, current_member, role_required
-from chapter.services import accounts, chapters, guests, members, rotation
+from chapter.platform import mail
+from chapter.rotation import service as rotation
 
 
 def _today():

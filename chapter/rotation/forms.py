@@ -7,8 +7,8 @@ from typing import Any
 from wtforms import RadioField, SelectField, SubmitField
 from wtforms.validators import InputRequired
 
-from chapter.domain.rotation_states import Outcome
 from chapter.forms import BaseForm, choices
+from chapter.rotation.states import Outcome
 
 
 def _optional_int(value: Any) -> int | None:

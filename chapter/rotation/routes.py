@@ -6,15 +6,18 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from chapter.chapters import service as chapters
 from chapter.db import utcnow
-from chapter.domain.roles import Role
 from chapter.errors import RuleViolation
 from chapter.extensions import db
 from chapter.forms import ActionForm, BaseForm, choices
+from chapter.meetings import calendar_feeds
+from chapter.members import service as members
+from chapter.members.roles import Role
 from chapter.permissions import current_actor, current_member, public, role_required
-from chapter.rotation import bp
+from chapter.rotation import bp, swap_requests
+from chapter.rotation import service as rotation
 from chapter.rotation.forms import AssignForm, OutcomeForm, SwapForm, SwapRequestForm
-from chapter.services import calendar_feeds, chapters, members, rotation, swap_requests
 
 
 def _context():

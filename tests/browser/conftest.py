@@ -17,8 +17,8 @@ from flask import Flask
 from playwright.sync_api import ConsoleMessage, Page
 from werkzeug.serving import make_server
 
+from chapter.demo import service as demo
 from chapter.extensions import db
-from chapter.services import demo
 from tests.support import clock
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -10,13 +10,13 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from chapter.domain.bni_reports import parse_report
+from chapter.bni.reports import parse_report
+from chapter.chapters.models import Chapter
 from chapter.extensions import db
-from chapter.models import Chapter
-from tests import factories
 from tests.browser.conftest import ConsoleWatch
 from tests.browser.test_journeys import log_in, nav
 from tests.conftest import People
+from tests.support import factories
 
 FILE = (
     Path(__file__).parents[1] / "fixtures" / "bni" / "slips-audit_noheaders_uae_small_2025-08.xls"

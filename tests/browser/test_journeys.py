@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from chapter.services.demo import DEMO_CHAPTER, DEMO_PASSWORD, DemoLogin
+from chapter.demo.service import DEMO_CHAPTER, DEMO_PASSWORD, DemoLogin
 from tests.browser.conftest import ConsoleWatch
 
 PHONE = {"width": 390, "height": 844}

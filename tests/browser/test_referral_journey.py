@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from chapter.services.demo import DemoLogin
+from chapter.demo.service import DemoLogin
 from tests.browser.conftest import ConsoleWatch
 from tests.browser.test_journeys import LEADER, MEMBER, log_in, nav
 

@@ -9,9 +9,10 @@ from pathlib import Path
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from chapter.auth.models import User
+from chapter.demo.service import DemoLogin
 from chapter.extensions import db
-from chapter.models import Member, User
-from chapter.services.demo import DemoLogin
+from chapter.members.models import Member
 from tests.browser.conftest import ConsoleWatch
 from tests.browser.test_journeys import LEADER, log_in, nav
 

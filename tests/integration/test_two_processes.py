@@ -19,8 +19,8 @@ import requests
 
 from chapter import create_app
 from chapter.extensions import db
-from tests import factories
-from tests.databases import fresh_database, server_url
+from tests.support import factories
+from tests.support.databases import fresh_database, server_url
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS = os.environ.get("CHAPTER_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 
 from chapter import create_app
 from chapter.extensions import db
-from tests.databases import fresh_database
+from tests.support.databases import fresh_database
 
 TABLES = {
     "chapters",

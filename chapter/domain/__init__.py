@@ -1,1 +1,0 @@
-"""Pure domain rules: values in, values out. Imports nothing from Flask or SQLAlchemy."""

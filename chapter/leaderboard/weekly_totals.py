@@ -1,0 +1,287 @@
+"""The per-member, per-week summary behind leaderboards and reports.
+
+Every flush that touches a slip, thank-you, one-to-one, education credit, attendance row,
+visit or meeting marks the affected (member, week) pairs; just before the commit those pairs
+are recomputed from the raw rows by the same aggregate that ``rebuild`` uses, in the same
+transaction. So the summary is never out of step, and rebuilding from scratch agrees with it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, delete, event, func, insert, inspect
+from sqlalchemy.orm import Session
+
+from chapter.attendance.guest_models import Visit
+from chapter.attendance.models import Attendance
+from chapter.attendance.rules import Palms
+from chapter.extensions import db
+from chapter.leaderboard.models import COLUMNS, ChapterWeeklyTotal, WeeklyTotal
+from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou
+from chapter.ledger.rules import SlipKind
+from chapter.meetings.models import Meeting
+
+Key = tuple[int, date]  # (member_id, week_on)
+DIRTY = "chapter_weekly_dirty"  # {chapter_id: {(member_id, week_on)}}
+DIRTY_MEETINGS = "chapter_weekly_meetings"  # {meeting_id}
+BUSY = "chapter_weekly_busy"
+
+LETTER_COLUMNS = {
+    Palms.PRESENT: "present",
+    Palms.ABSENT: "absent",
+    Palms.LATE: "late",
+    Palms.MEDICAL: "medical",
+    Palms.SUBSTITUTE: "substitute",
+}
+
+
+def _filters(
+    column_member: Any, column_week: Any, members: set[int] | None, weeks: set[date] | None
+) -> list[Any]:
+    found = []
+    if members is not None:
+        found.append(column_member.in_(members))
+    if weeks is not None:
+        found.append(column_week.in_(weeks))
+    return found
+
+
+def aggregate(
+    chapter_id: int, members: set[int] | None = None, weeks: set[date] | None = None
+) -> dict[Key, dict[str, int]]:
+    """Every summary column for each (member, week) of the chapter, from the raw rows
+    (optionally only these members and weeks). Voided rows do not count; attendance and
+    visitors count from completed rosters of meetings that were held."""
+    totals: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
+    live_slips = and_(ReferralSlip.chapter_id == chapter_id, ReferralSlip.voided_at.is_(None))
+    for member_col, inside, outside in (
+        (ReferralSlip.giver_id, "given_inside", "given_outside"),
+        (ReferralSlip.receiver_id, "received_inside", "received_outside"),
+    ):
+        rows = db.session.execute(
+            db.select(member_col, ReferralSlip.week_on, ReferralSlip.kind, func.count())
+            .where(
+                live_slips,
+                member_col.is_not(None),  # imported: a person of another chapter
+                *_filters(member_col, ReferralSlip.week_on, members, weeks),
+            )
+            .group_by(member_col, ReferralSlip.week_on, ReferralSlip.kind)
+        )
+        for member_id, week_on, kind, count in rows:
+            totals[(member_id, week_on)][inside if kind is SlipKind.INSIDE else outside] += count
+    live_thanks = and_(ThankYou.chapter_id == chapter_id, ThankYou.voided_at.is_(None))
+    for member_col, column in (
+        (ThankYou.giver_id, "tyfcb_credited_cents"),
+        (ThankYou.thanker_id, "tyfcb_thanked_cents"),
+    ):
+        rows = db.session.execute(
+            db.select(member_col, ThankYou.week_on, func.sum(ThankYou.amount_cents))
+            .where(
+                live_thanks,
+                member_col.is_not(None),
+                *_filters(member_col, ThankYou.week_on, members, weeks),
+            )
+            .group_by(member_col, ThankYou.week_on)
+        )
+        for member_id, week_on, cents in rows:
+            totals[(member_id, week_on)][column] += int(cents)
+    live_one_to_ones = and_(OneToOne.chapter_id == chapter_id, OneToOne.voided_at.is_(None))
+    for member_col in (OneToOne.logged_by_id, OneToOne.other_id):
+        rows = db.session.execute(
+            db.select(member_col, OneToOne.week_on, func.count())
+            .where(
+                live_one_to_ones,
+                member_col.is_not(None),
+                *_filters(member_col, OneToOne.week_on, members, weeks),
+            )
+            .group_by(member_col, OneToOne.week_on)
+        )
+        for member_id, week_on, count in rows:
+            totals[(member_id, week_on)]["one_to_ones"] += count
+    rows = db.session.execute(
+        db.select(
+            EducationCredit.member_id, EducationCredit.week_on, func.sum(EducationCredit.credits)
+        )
+        .where(
+            EducationCredit.chapter_id == chapter_id,
+            EducationCredit.voided_at.is_(None),
+            *_filters(EducationCredit.member_id, EducationCredit.week_on, members, weeks),
+        )
+        .group_by(EducationCredit.member_id, EducationCredit.week_on)
+    )
+    for member_id, week_on, credits in rows:
+        totals[(member_id, week_on)]["education_credits"] += int(credits)
+    held = and_(
+        Meeting.chapter_id == chapter_id,
+        Meeting.is_cancelled.is_(False),
+        Meeting.roster_completed_at.is_not(None),
+    )
+    rows = db.session.execute(
+        db.select(Attendance.member_id, Meeting.meets_on, Attendance.status, func.count())
+        .join(Meeting, Meeting.id == Attendance.meeting_id)
+        .where(held, *_filters(Attendance.member_id, Meeting.meets_on, members, weeks))
+        .group_by(Attendance.member_id, Meeting.meets_on, Attendance.status)
+    )
+    for member_id, meets_on, status, count in rows:
+        totals[(member_id, meets_on)][LETTER_COLUMNS[status]] += count
+    rows = db.session.execute(
+        db.select(Visit.invited_by_id, Meeting.meets_on, func.count())
+        .join(Meeting, Meeting.id == Visit.meeting_id)
+        .where(
+            held,
+            Visit.invited_by_id.is_not(None),
+            *_filters(Visit.invited_by_id, Meeting.meets_on, members, weeks),
+        )
+        .group_by(Visit.invited_by_id, Meeting.meets_on)
+    )
+    for member_id, meets_on, count in rows:
+        totals[(member_id, meets_on)]["visitors"] += count
+    return dict(totals)
+
+
+def _write(chapter_id: int, totals: dict[Key, dict[str, int]]) -> None:
+    rows = [
+        {"chapter_id": chapter_id, "member_id": member_id, "week_on": week_on, **values}
+        for (member_id, week_on), values in totals.items()
+        if any(values.values())
+    ]
+    if rows:
+        db.session.execute(insert(WeeklyTotal), rows)
+
+
+def refresh(chapter_id: int, keys: Iterable[Key]) -> None:
+    """Recompute the summary rows of these (member, week) pairs from the raw rows."""
+    by_week: dict[date, set[int]] = defaultdict(set)
+    for member_id, week_on in keys:
+        by_week[week_on].add(member_id)
+    for week_on, members in by_week.items():
+        db.session.execute(
+            delete(WeeklyTotal).where(
+                WeeklyTotal.chapter_id == chapter_id,
+                WeeklyTotal.week_on == week_on,
+                WeeklyTotal.member_id.in_(members),
+            )
+        )
+        _write(chapter_id, aggregate(chapter_id, members, {week_on}))
+    _sum_chapter_weeks(chapter_id, set(by_week))
+
+
+def _sum_chapter_weeks(chapter_id: int, weeks: set[date] | None) -> None:
+    """The chapter's per-week rows, summed from its member rows (all weeks when None)."""
+    stale = delete(ChapterWeeklyTotal).where(ChapterWeeklyTotal.chapter_id == chapter_id)
+    sums = (
+        db.select(
+            WeeklyTotal.chapter_id,
+            WeeklyTotal.week_on,
+            *(func.sum(getattr(WeeklyTotal, column)) for column in COLUMNS),
+        )
+        .where(WeeklyTotal.chapter_id == chapter_id)
+        .group_by(WeeklyTotal.chapter_id, WeeklyTotal.week_on)
+    )
+    if weeks is not None:
+        if not weeks:
+            return
+        stale = stale.where(ChapterWeeklyTotal.week_on.in_(weeks))
+        sums = sums.where(WeeklyTotal.week_on.in_(weeks))
+    db.session.execute(stale)
+    db.session.execute(
+        insert(ChapterWeeklyTotal).from_select(["chapter_id", "week_on", *COLUMNS], sums)
+    )
+
+
+def refresh_meeting_week(chapter_id: int, week_on: date) -> None:
+    """Recompute a whole week of a chapter (a roster was completed, reopened or moved)."""
+    db.session.execute(
+        delete(WeeklyTotal).where(
+            WeeklyTotal.chapter_id == chapter_id, WeeklyTotal.week_on == week_on
+        )
+    )
+    _write(chapter_id, aggregate(chapter_id, None, {week_on}))
+    _sum_chapter_weeks(chapter_id, {week_on})
+
+
+def rebuild(chapter_id: int) -> int:
+    """Throw the chapter's summary away and compute it again from the raw rows."""
+    db.session.execute(delete(WeeklyTotal).where(WeeklyTotal.chapter_id == chapter_id))
+    totals = aggregate(chapter_id)
+    _write(chapter_id, totals)
+    _sum_chapter_weeks(chapter_id, None)
+    return len(totals)
+
+
+def _mark(session: Session, chapter_id: int, member_id: int | None, week_on: date) -> None:
+    if member_id is not None:
+        session.info.setdefault(DIRTY, {}).setdefault(chapter_id, set()).add((member_id, week_on))
+
+
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    if session.info.get(BUSY):
+        return
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        if isinstance(obj, ReferralSlip):
+            _mark(session, obj.chapter_id, obj.giver_id, obj.week_on)
+            _mark(session, obj.chapter_id, obj.receiver_id, obj.week_on)
+        elif isinstance(obj, ThankYou):
+            _mark(session, obj.chapter_id, obj.giver_id, obj.week_on)
+            _mark(session, obj.chapter_id, obj.thanker_id, obj.week_on)
+        elif isinstance(obj, OneToOne):
+            _mark(session, obj.chapter_id, obj.logged_by_id, obj.week_on)
+            _mark(session, obj.chapter_id, obj.other_id, obj.week_on)
+        elif isinstance(obj, EducationCredit):
+            _mark(session, obj.chapter_id, obj.member_id, obj.week_on)
+        elif isinstance(obj, Attendance | Visit) and obj.meeting_id is not None:
+            session.info.setdefault(DIRTY_MEETINGS, set()).add(obj.meeting_id)
+        elif isinstance(obj, Meeting) and obj.id is not None:
+            session.info.setdefault(DIRTY_MEETINGS, set()).add(obj.id)
+            moved_from = inspect(obj).attrs.meets_on.history.deleted
+            for old_day in moved_from or ():
+                session.info.setdefault("chapter_weekly_old_weeks", set()).add(
+                    (obj.chapter_id, old_day)
+                )
+
+
+def _before_commit(session: Session) -> None:
+    if session.info.get(BUSY):
+        return
+    session.flush()
+    dirty = session.info.pop(DIRTY, {})
+    meeting_ids = session.info.pop(DIRTY_MEETINGS, set())
+    old_weeks = session.info.pop("chapter_weekly_old_weeks", set())
+    if not (dirty or meeting_ids or old_weeks):
+        return
+    session.info[BUSY] = True
+    try:
+        weeks = set(old_weeks)
+        if meeting_ids:
+            weeks |= {
+                (chapter_id, meets_on)
+                for chapter_id, meets_on in session.execute(
+                    db.select(Meeting.chapter_id, Meeting.meets_on).where(
+                        Meeting.id.in_(meeting_ids)
+                    )
+                )
+            }
+        for chapter_id, week_on in weeks:
+            refresh_meeting_week(chapter_id, week_on)
+        for chapter_id, keys in dirty.items():
+            refresh(chapter_id, {key for key in keys if (chapter_id, key[1]) not in weeks})
+        session.flush()
+    finally:
+        session.info.pop(BUSY, None)
+
+
+def _discard(session: Session, *args: Any) -> None:
+    for key in (DIRTY, DIRTY_MEETINGS, "chapter_weekly_old_weeks"):
+        session.info.pop(key, None)
+
+
+def install() -> None:
+    """Keep the summary in step on every session (idempotent)."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_soft_rollback", _discard)

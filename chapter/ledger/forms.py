@@ -1,0 +1,168 @@
+"""Forms for the referral ledger. Shape only; the services check the rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from chapter.forms import BaseForm, choices, strip
+from chapter.ledger.money import MAX_CENTS, to_cents
+from chapter.ledger.referrals import SlipDetails
+from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus
+from chapter.ledger.thanks import ThankYouDetails
+from chapter.members.forms import in_range
+
+
+def _optional_int(value: Any) -> int | None:
+    """A member or slip id from a select; "" when nothing is chosen."""
+    return int(value) if value not in (None, "", "None") else None
+
+
+class SlipForm(BaseForm):
+    receiver_id = SelectField(
+        "Referral for", coerce=_optional_int, validators=[InputRequired("Choose a member.")]
+    )
+    kind = RadioField(
+        "Type",
+        choices=choices(
+            [
+                (SlipKind.INSIDE.value, "Inside: I am the customer"),
+                (SlipKind.OUTSIDE.value, "Outside: someone else is the customer"),
+            ]
+        ),
+        coerce=SlipKind,
+        validators=[InputRequired("Choose inside or outside.")],
+    )
+    prospect_name = StringField("Prospect's name", validators=[DataRequired(), Length(max=120)])
+    prospect_phone = StringField("Prospect's phone", validators=[Optional(), Length(max=40)])
+    prospect_email = EmailField(
+        "Prospect's e-mail", filters=[strip], validators=[Optional(), Email(), Length(max=254)]
+    )
+    need = TextAreaField("What they need", validators=[DataRequired(), Length(max=2000)])
+    warmth = RadioField(
+        "How warm (1 = cold, 5 = ready to buy)",
+        choices=choices((n, str(n)) for n in range(1, 6)),
+        coerce=int,
+        validators=[InputRequired("Choose how warm the referral is.")],
+    )
+    may_contact = BooleanField("The prospect agreed to be contacted (required for outside)")
+    submit = SubmitField("Pass the referral")
+
+    def details(self) -> SlipDetails:
+        return SlipDetails(
+            receiver_id=self.receiver_id.data,  # type: ignore[arg-type]
+            kind=self.kind.data,  # type: ignore[arg-type]
+            prospect_name=self.prospect_name.data or "",
+            prospect_phone=self.prospect_phone.data or "",
+            prospect_email=self.prospect_email.data or "",
+            need=self.need.data or "",
+            warmth=self.warmth.data,  # type: ignore[arg-type]
+            may_contact=bool(self.may_contact.data),
+        )
+
+
+class StatusForm(BaseForm):
+    status = SelectField(
+        "Status",
+        choices=choices((s.value, s.label) for s in SlipStatus if s is not SlipStatus.NEW),
+        coerce=SlipStatus,
+    )
+    note = StringField("Note", validators=[Length(max=500)])
+    submit = SubmitField("Update status")
+
+
+class VoidForm(BaseForm):
+    reason = StringField("Reason", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Void")
+
+
+class ThankYouForm(BaseForm):
+    giver_id = SelectField(
+        "Thank",
+        coerce=_optional_int,
+        validators=[InputRequired("Choose a member.")],
+        description="The member whose referral brought you the business.",
+    )
+    amount = DecimalField(
+        "Amount of closed business",
+        places=2,
+        validators=[
+            InputRequired(),
+            NumberRange(min=Decimal("0.01"), max=Decimal(MAX_CENTS) / 100),
+        ],
+    )
+    business_type = RadioField(
+        "Business",
+        choices=choices((b.value, b.label) for b in BusinessType),
+        coerce=BusinessType,
+        default=BusinessType.NEW.value,
+        validators=[InputRequired()],
+    )
+    thanked_on = DateField("Closed on", validators=[InputRequired(), in_range])
+    slip_id = SelectField("From the referral slip (optional)", coerce=_optional_int)
+    reveal_thanker = BooleanField("Tell them it was me", default=True)
+    note = StringField("Note", validators=[Length(max=500)])
+    submit = SubmitField("Say thank you")
+
+    def validate_amount(self, field: Any) -> None:
+        if field.data is None:
+            return
+        try:
+            to_cents(field.data)
+        except ValueError as error:
+            raise ValidationError(f"Enter a valid amount: {error}.") from error
+
+    def details(self) -> ThankYouDetails:
+        return ThankYouDetails(
+            giver_id=self.giver_id.data,  # type: ignore[arg-type]
+            amount_cents=to_cents(self.amount.data),  # type: ignore[arg-type]
+            business_type=self.business_type.data,  # type: ignore[arg-type]
+            thanked_on=self.thanked_on.data,  # type: ignore[arg-type]
+            slip_id=self.slip_id.data,
+            reveal_thanker=bool(self.reveal_thanker.data),
+            note=self.note.data or "",
+        )
+
+
+class OneToOneForm(BaseForm):
+    other_id = SelectField(
+        "With", coerce=_optional_int, validators=[InputRequired("Choose a member.")]
+    )
+    met_on = DateField("Date", validators=[InputRequired(), in_range])
+    place = StringField("Place", validators=[Length(max=200)])
+    notes = TextAreaField("What you learned", validators=[Length(max=2000)])
+    submit = SubmitField("Log the one-to-one")
+
+
+class DisputeForm(BaseForm):
+    reason = StringField("What is wrong", validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField("Dispute")
+
+
+class EducationForm(BaseForm):
+    earned_on = DateField("Date", validators=[InputRequired(), in_range])
+    topic = StringField("What you learned", validators=[DataRequired(), Length(max=200)])
+    credits = IntegerField("Credits", default=1, validators=[InputRequired(), NumberRange(1, 20)])
+    submit = SubmitField("Log education credits")

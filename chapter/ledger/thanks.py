@@ -1,0 +1,107 @@
+"""Thank-yous for closed business (TYFCB): credited to the giver, private as to who thanked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from chapter.chapters.models import Chapter
+from chapter.errors import NotFound, RuleViolation
+from chapter.extensions import db
+from chapter.ledger import referrals
+from chapter.ledger.models import ReferralSlip, ThankYou
+from chapter.ledger.money import format_money
+from chapter.ledger.rules import BusinessType, may_refer
+from chapter.meetings import service as meetings
+from chapter.members.models import Member
+from chapter.platform import notifications
+
+
+@dataclass(frozen=True)
+class ThankYouDetails:
+    giver_id: int
+    amount_cents: int
+    business_type: BusinessType
+    thanked_on: date
+    slip_id: int | None = None
+    reveal_thanker: bool = True
+    note: str = ""
+
+
+def thank(
+    thanker: Member, chapter: Chapter, details: ThankYouDetails, *, today: date, now: datetime
+) -> ThankYou:
+    """Record closed business credited to the giver, who is told the amount (and who thanked
+    them only if the thanker allows it)."""
+    if not may_refer(details.giver_id, thanker.id):
+        raise RuleViolation("You cannot thank yourself.", field="giver_id")
+    giver = referrals.active_colleague(chapter.id, details.giver_id, "giver_id")
+    if details.thanked_on > today:
+        raise RuleViolation("The date cannot be in the future.", field="thanked_on")
+    if details.slip_id is not None:
+        slip = db.session.get(ReferralSlip, details.slip_id)
+        if (
+            slip is None
+            or slip.receiver_id != thanker.id
+            or slip.giver_id != giver.id
+            or slip.is_voided
+        ):
+            raise RuleViolation("Choose a slip that this member passed to you.", field="slip_id")
+    week = meetings.week_of(chapter, now)
+    thank_you = ThankYou(
+        chapter_id=chapter.id,
+        giver_id=giver.id,
+        thanker_id=thanker.id,
+        meeting_id=week.id if week else None,
+        week_on=week.meets_on if week else today,
+        slip_id=details.slip_id,
+        amount_cents=details.amount_cents,
+        business_type=details.business_type,
+        thanked_on=details.thanked_on,
+        reveal_thanker=details.reveal_thanker,
+        note=details.note.strip(),
+    )
+    db.session.add(thank_you)
+    db.session.flush()
+    amount = format_money(details.amount_cents, chapter.currency)
+    who = thanker.full_name if details.reveal_thanker else "A member"
+    notifications.notify(
+        giver, f"{who} thanked you for closed business: {amount}.", "thank_you", thank_you.id
+    )
+    return thank_you
+
+
+def get_own(member: Member, thank_you_id: int) -> ThankYou:
+    """A thank-you the member wrote (only the thanker may void or see its details)."""
+    thank_you = db.session.get(ThankYou, thank_you_id)
+    if thank_you is None or thank_you.thanker_id != member.id:
+        raise NotFound("There is no such thank-you.")
+    return thank_you
+
+
+def void_thank_you(thank_you: ThankYou, actor: Member, reason: str, *, now: datetime) -> None:
+    """The thanker voids their thank-you within seven days (it leaves every total).
+
+    Leaders may not: they must never learn who thanked whom.
+    """
+    referrals.void(
+        thank_you,
+        actor,
+        reason,
+        what="thank-you",
+        author_id=thank_you.thanker_id,
+        created_at=thank_you.created_at,
+        now=now,
+        leaders_may=False,
+    )
+
+
+def slip_choices(thanker_id: int) -> list[tuple[int, str]]:
+    """Slips passed to the thanker (not voided), newest first, to link a thank-you to."""
+    rows = db.session.execute(
+        db.select(ReferralSlip.id, ReferralSlip.prospect_name, ReferralSlip.week_on)
+        .where(ReferralSlip.receiver_id == thanker_id, ReferralSlip.voided_at.is_(None))
+        .order_by(ReferralSlip.passed_at.desc())
+        .limit(200)
+    )
+    return [(row.id, f"{row.prospect_name} (week of {row.week_on:%d %b %Y})") for row in rows]

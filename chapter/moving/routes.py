@@ -1,0 +1,133 @@
+"""Imports (leaders): upload, preview (nothing written), confirm, undo."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from chapter.bni import import_writes, imports
+from chapter.db import utcnow
+from chapter.errors import ChapterError
+from chapter.extensions import db
+from chapter.forms import ActionForm
+from chapter.members import service as members
+from chapter.members.roles import Role
+from chapter.moving import bp
+from chapter.moving.forms import PreviewForm, UploadForm
+from chapter.permissions import current_actor, current_chapter_id, role_required
+
+Page = Response | str | tuple[str, int]
+
+
+def _max_bytes() -> int:
+    return int(current_app.config["IMPORT_MAX_BYTES"])
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def upload() -> Page:
+    form = UploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(_max_bytes() + 1)
+        try:
+            upload_id = imports.stage(
+                current_chapter_id(),
+                form.file.data.filename or "",
+                data,
+                actor=current_actor(),
+                max_bytes=_max_bytes(),
+            )
+        except ChapterError as error:
+            db.session.rollback()
+            form.file.errors = [error.message]
+        else:
+            db.session.commit()
+            return redirect(url_for("imports.preview", upload_id=upload_id))
+    history = import_writes.batches(current_chapter_id())
+    return render_template(
+        "imports/upload.html",
+        form=form,
+        history=history,
+        limit=imports.size_label(_max_bytes()),
+        names=members.names_by_user(current_chapter_id()),
+        undo_form=ActionForm(),
+    ), form.status()
+
+
+def _choices() -> dict[str, str]:
+    chosen: dict[str, str] = {}
+    for field, key in request.form.items():
+        if field.startswith("names-") and field.endswith("-key"):
+            value = request.form.get(field[: -len("-key")] + "-choice", "")
+            if value:
+                chosen[key] = value
+    return chosen
+
+
+@bp.route("/import/<int:upload_id>", methods=["GET", "POST"])
+@role_required(Role.LEADER)
+def preview(upload_id: int) -> Page:
+    chapter_id = current_chapter_id()
+    upload = imports.get_upload(chapter_id, upload_id)
+    form = PreviewForm()
+    confirming = request.method == "POST" and request.form.get("action") == "confirm"
+    if request.method == "POST" and not form.validate():
+        plan = imports.plan(upload)
+    else:
+        period = (
+            (form.starts_on.data, form.ends_on.data)
+            if form.starts_on.data and form.ends_on.data
+            else None
+        )
+        choices = _choices()
+        try:
+            plan = imports.plan(
+                upload, choices=choices, meeting_on=form.meeting_on.data, period=period
+            )
+        except ChapterError as error:  # e.g. From after To: shown at its field
+            form.add_error(error)
+            plan = imports.plan(upload, choices=choices, meeting_on=form.meeting_on.data)
+            period, confirming = None, False
+        undecided = request.form.get("undecided", "")
+        if undecided in (imports.CREATE, imports.OTHER) and plan.unknown:
+            choices |= {name.key: undecided for name in plan.unknown}
+            plan = imports.plan(
+                upload, choices=choices, meeting_on=form.meeting_on.data, period=period
+            )
+        if confirming:
+            try:
+                batch = import_writes.confirm(plan, actor=current_actor(), now=utcnow())
+            except ChapterError as error:
+                db.session.rollback()
+                form.add_error(error)
+            else:
+                db.session.commit()
+                flash(f"Imported {upload.filename}: {_summary(batch.counts['new'])}.", "success")
+                return redirect(url_for("imports.upload"))
+    status = 422 if form.has_errors() else 200
+    return render_template(
+        "imports/preview.html",
+        form=form,
+        plan=plan,
+        upload=upload,
+        member_choices=members.active_choices(chapter_id),
+        labels=imports.CATEGORY_LABELS,
+    ), status
+
+
+def _summary(counts: dict[str, int]) -> str:
+    parts = [f"{n} {imports.CATEGORY_LABELS[k].lower()}" for k, n in counts.items() if n]
+    return ", ".join(parts) or "nothing new"
+
+
+@bp.route("/import/batches/<int:batch_id>/undo", methods=["POST"])
+@role_required(Role.LEADER)
+def undo(batch_id: int) -> Page:
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("imports.upload"))
+    batch = import_writes.get_batch(current_chapter_id(), batch_id)
+    import_writes.undo(batch, actor=current_actor(), now=utcnow())
+    db.session.commit()
+    flash(f"Import of {batch.filename} undone: its rows are voided.", "success")
+    return redirect(url_for("imports.upload"))

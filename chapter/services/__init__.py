@@ -1,1 +1,0 @@
-"""Use cases and queries. The caller owns the transaction: services flush, never commit."""

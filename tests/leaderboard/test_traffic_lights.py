@@ -1,0 +1,114 @@
+"""Scoring tables as data: presets, bands, colours, what would move a member up."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chapter.leaderboard.scoring import Measures, parse_table, score
+from chapter.leaderboard.scoring_presets import PRESETS
+
+CLASSIC = parse_table(PRESETS["classic"])
+
+
+def test_every_preset_parses_and_totals_100() -> None:
+    for key, data in PRESETS.items():
+        table = parse_table(data)
+        assert table.maximum == 100, key
+
+
+def test_a_strong_member_is_green_and_a_quiet_one_red() -> None:
+    strong = Measures(
+        weeks=24,
+        referrals_given=30,
+        visitors=18,
+        absences=0,
+        lates=0,
+        education_credits=3,
+        tyfcb_cents=600_000,
+    )
+    result = score(CLASSIC, strong)
+    assert result.total == 90  # testimonials are not recorded here
+    assert result.colour == "green"
+    quiet = Measures(weeks=24, referrals_given=13, visitors=1, absences=3, lates=3)
+    assert score(CLASSIC, quiet).colour in {"red", "grey"}
+
+
+def test_no_weeks_is_grey_whatever_the_numbers() -> None:
+    assert score(CLASSIC, Measures(weeks=0, referrals_given=50)).colour == "grey"
+
+
+def test_the_breakdown_names_the_next_band() -> None:
+    result = score(CLASSIC, Measures(weeks=20, referrals_given=16))  # 0.8 per week
+    referrals = next(m for m in result.metrics if m.metric.key == "referrals")
+    assert (referrals.value, referrals.points) == (Decimal("0.80"), 10)
+    assert referrals.next_band is not None
+    assert referrals.next_band.min == Decimal("1.0")
+    assert referrals.next_band.points == 15
+
+
+def test_lower_is_better_bands() -> None:
+    absences = lambda n: next(  # noqa: E731
+        m.points
+        for m in score(CLASSIC, Measures(weeks=20, absences=n)).metrics
+        if m.metric.key == "absences"
+    )
+    assert [absences(n) for n in range(5)] == [15, 10, 5, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"colours": {"green": 50, "amber": 70, "red": 30}, "metrics": []}, "must fall"),
+        ({"colours": {"green": 70, "amber": 50, "red": 30}, "metrics": []}, "at least one"),
+        (
+            {
+                "colours": {"green": 70, "amber": 50, "red": 30},
+                "metrics": [{"measure": "karma", "bands": []}],
+            },
+            "unknown measure",
+        ),
+        (
+            {
+                "colours": {"green": 70, "amber": 50, "red": 30},
+                "metrics": [{"measure": "visitors", "per": "day", "bands": []}],
+            },
+            "'per'",
+        ),
+        (
+            {
+                "colours": {"green": 70, "amber": 50, "red": 30},
+                "metrics": [{"measure": "visitors", "bands": [{"min": "lots", "points": 5}]}],
+            },
+            "not a number",
+        ),
+    ],
+)
+def test_bad_tables_are_refused_with_a_reason(data, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_table(data)
+
+
+@given(
+    st.integers(0, 26),
+    st.integers(0, 60),
+    st.integers(0, 40),
+    st.integers(0, 10),
+    st.integers(0, 10),
+    st.integers(0, 20),
+    st.integers(0, 10_000_00),
+)
+def test_total_is_the_sum_of_metric_points_within_the_maximum(
+    weeks, referrals, visitors, absences, lates, education, cents
+) -> None:
+    measures = Measures(weeks, referrals, visitors, absences, lates, 0, education, cents, weeks)
+    for data in PRESETS.values():
+        table = parse_table(data)
+        result = score(table, measures)
+        assert result.total == sum(m.points for m in result.metrics)
+        assert 0 <= result.total <= table.maximum
+        more = Measures(weeks, referrals + 5, visitors, absences, lates, 0, education, cents, weeks)
+        assert score(table, more).total >= result.total  # more referrals never cost points
