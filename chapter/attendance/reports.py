@@ -11,7 +11,7 @@ from sqlalchemy.orm import contains_eager
 
 from chapter.attendance.guest_models import Guest, Visit
 from chapter.attendance.models import Attendance
-from chapter.attendance.rules import Palms, months_before
+from chapter.attendance.rules import Palms, attendance_share, months_before
 from chapter.auth.models import User
 from chapter.extensions import db
 from chapter.meetings.models import Meeting
@@ -68,6 +68,11 @@ class SummaryRow:
     @property
     def meetings(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def attendance(self) -> int | None:
+        """Attendance share in per cent (the attendance rule: Medical counts neither way)."""
+        return attendance_share(self.counts).percent
 
 
 def summary(chapter_id: int, start: date, end: date) -> list[SummaryRow]:

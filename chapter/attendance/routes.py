@@ -17,7 +17,7 @@ from chapter.attendance.forms import (
     ChapterSettingsForm,
     DateForm,
 )
-from chapter.attendance.rules import Palms
+from chapter.attendance.rules import Palms, attendance_share
 from chapter.chapters import service as chapters
 from chapter.chapters.models import Chapter
 from chapter.db import utcnow
@@ -157,10 +157,7 @@ def _flash_rotation(changes: list[rotation.Change], chapter_id: int) -> None:
 def _leader_change(meeting_id: int, change, done: str) -> BaseResponse | tuple[str, int]:
     chapter, meeting = _meeting(meeting_id)
     try:
-        change(chapter, meeting)
-        changes = rotation.follow_changes(
-            chapter.id, actor=current_actor(), today=today_for(chapter)
-        )
+        changes = change(chapter, meeting)
     except RuleViolation as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -205,15 +202,12 @@ def move(meeting_id: int) -> BaseResponse | tuple[str, int]:
     form = DateForm(meets_on=meeting.meets_on)
     if form.validate_on_submit():
         try:
-            meetings.move(
+            changes = meetings.move(
                 meeting,
                 form.meets_on.data,
                 chapter,
                 actor=current_actor(),  # type: ignore[arg-type]
                 today=today_for(chapter),
-            )
-            changes = rotation.follow_changes(
-                chapter.id, actor=current_actor(), today=today_for(chapter)
             )
         except RuleViolation as error:
             db.session.rollback()
@@ -233,14 +227,11 @@ def new() -> BaseResponse | tuple[str, int]:
     form = DateForm()
     if form.validate_on_submit():
         try:
-            meeting = meetings.add_extra(
+            meeting, changes = meetings.add_extra(
                 chapter,
                 form.meets_on.data,
                 actor=current_actor(),  # type: ignore[arg-type]
                 today=today_for(chapter),
-            )
-            changes = rotation.follow_changes(
-                chapter.id, actor=current_actor(), today=today_for(chapter)
             )
         except RuleViolation as error:
             db.session.rollback()
@@ -266,17 +257,19 @@ def mine() -> str:
     standing = attendance.standing_of(
         attendance.standings(chapter, today), member.id, chapter.absence_limit
     )
+    counts = attendance_reports.member_counts(member.id, today)
     return render_template(
         "attendance/mine.html",
         chapter=chapter,
         history=history,
-        counts=attendance_reports.member_counts(member.id, today),
+        counts=counts,
+        share=attendance_share(counts),
         standing=standing,
         letters=list(Palms),
     )
 
 
-SUMMARY_COLUMNS = ["Member", "P", "A", "L", "M", "S", "Meetings", "Visitors"]
+SUMMARY_COLUMNS = ["Member", "P", "A", "L", "M", "S", "Meetings", "Visitors", "Attendance %"]
 
 
 @bp.route("/attendance/summary")
@@ -302,7 +295,13 @@ def _summary_csv(rows: list[attendance_reports.SummaryRow], start: date, end: da
         f"attendance-{start.isoformat()}-{end.isoformat()}.csv",
         SUMMARY_COLUMNS,
         (
-            [row.name, *(row.counts[letter] for letter in Palms), row.meetings, row.visitors]
+            [
+                row.name,
+                *(row.counts[letter] for letter in Palms),
+                row.meetings,
+                row.visitors,
+                "" if row.attendance is None else row.attendance,
+            ]
             for row in rows
         ),
     )
@@ -314,9 +313,8 @@ def settings() -> BaseResponse | tuple[str, int]:
     chapter = my_chapter()
     form = ChapterSettingsForm(obj=chapter)
     if form.validate_on_submit():
-        chapters.update_settings(chapter, form.settings(chapter), actor=current_actor())
-        changes = rotation.follow_changes(
-            chapter.id, actor=current_actor(), today=today_for(chapter)
+        changes = chapters.update_settings(
+            chapter, form.settings(chapter), actor=current_actor(), today=today_for(chapter)
         )
         db.session.commit()
         _flash_rotation(changes, chapter.id)

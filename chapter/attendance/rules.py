@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 
@@ -27,6 +28,56 @@ class Palms(StrEnum):
             "M": "Medical",
             "S": "Substitute",
         }[self.value]
+
+
+# What each letter counts as: the one answer every page, report, export and score uses.
+# A substitute represents the member, so S is attended; Medical is a pre-approved absence,
+# so M is neither attended nor absent and leaves the attendance share alone.
+ATTENDED = frozenset({Palms.PRESENT, Palms.LATE, Palms.SUBSTITUTE})
+ABSENCES = frozenset({Palms.ABSENT})
+EXCUSED = frozenset({Palms.MEDICAL})
+
+
+def is_attended(letter: Palms) -> bool:
+    """Present, Late and Substitute count as attended."""
+    return letter in ATTENDED
+
+
+def is_absence(letter: Palms) -> bool:
+    """Only Absent counts against the absence limit (Late is counted apart)."""
+    return letter in ABSENCES
+
+
+@dataclass(frozen=True)
+class AttendanceShare:
+    """Meetings attended out of the meetings that count (every letter but Medical)."""
+
+    attended: int
+    counted: int
+
+    @property
+    def percent(self) -> int | None:
+        """Whole per cent, rounded half up; None when no meeting counts (nothing to show)."""
+        if self.counted == 0:
+            return None
+        return int((Decimal(self.attended * 100) / self.counted).to_integral_value(ROUND_HALF_UP))
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """The share as a fraction (0.00 .. 1.00), for scores; None when no meeting counts."""
+        if self.counted == 0:
+            return None
+        return (Decimal(self.attended) / self.counted).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def attendance_share(counts: Mapping[Palms, int]) -> AttendanceShare:
+    """The attendance share of a member's letter counts: (P + L + S) / (P + A + L + S).
+
+    Medical weeks count neither way; a letter missing from ``counts`` counts zero.
+    """
+    attended = sum(counts.get(letter, 0) for letter in ATTENDED)
+    absent = sum(counts.get(letter, 0) for letter in ABSENCES)
+    return AttendanceShare(attended, attended + absent)
 
 
 WINDOW_MONTHS = 6
@@ -87,7 +138,7 @@ def absence_standing(
     for meeting_on, letter in records:
         if not in_rolling_window(meeting_on, today):
             continue
-        if letter is Palms.ABSENT:
+        if is_absence(letter):
             absences.append(meeting_on)
         elif letter is Palms.LATE:
             lates.append(meeting_on)

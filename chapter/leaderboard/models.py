@@ -3,11 +3,13 @@ with the raw rows in the same transaction, so leaderboards never scan the slip t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
+from chapter.attendance.rules import Palms
 from chapter.db import Base
 
 COUNT_COLUMNS = (
@@ -26,6 +28,18 @@ COUNT_COLUMNS = (
 )
 MONEY_COLUMNS = ("tyfcb_credited_cents", "tyfcb_thanked_cents")
 COLUMNS = COUNT_COLUMNS + MONEY_COLUMNS
+LETTER_COLUMNS = {
+    Palms.PRESENT: "present",
+    Palms.ABSENT: "absent",
+    Palms.LATE: "late",
+    Palms.MEDICAL: "medical",
+    Palms.SUBSTITUTE: "substitute",
+}
+
+
+def palms_counts(totals: Mapping[str, int]) -> dict[Palms, int]:
+    """The PALMS letter counts among summed weekly columns (for the attendance rules)."""
+    return {letter: int(totals.get(column) or 0) for letter, column in LETTER_COLUMNS.items()}
 
 
 class WeeklyTotal(Base):

@@ -24,13 +24,6 @@ def givers_gain(given: int, received: int) -> Decimal | None:
     return (Decimal(given) / Decimal(received)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
-def attendance_share(attended: int, meetings: int) -> int | None:
-    """Percentage of the member's meetings attended (present or late), or None."""
-    if meetings == 0:
-        return None
-    return int((Decimal(attended * 100) / meetings).to_integral_value(ROUND_HALF_UP))
-
-
 def previous_span(start: date, end: date, key: str) -> tuple[date, date] | None:
     """The period before ``start..end`` of the same kind (None for all time)."""
     if key == "six_months":

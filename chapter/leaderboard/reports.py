@@ -7,9 +7,10 @@ from datetime import date
 
 from sqlalchemy import func, or_
 
+from chapter.attendance.rules import attendance_share
 from chapter.auth.models import User
 from chapter.extensions import db
-from chapter.leaderboard.models import COLUMNS, WeeklyTotal
+from chapter.leaderboard.models import COLUMNS, WeeklyTotal, palms_counts
 from chapter.ledger.money import from_cents
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
@@ -54,6 +55,11 @@ class PalmsRow:
     first_name: str
     last_name: str
     values: dict[str, int]
+
+    @property
+    def attendance(self) -> int | None:
+        """Attendance share in per cent (chapter.attendance.rules: M counts neither way)."""
+        return attendance_share(palms_counts(self.values)).percent
 
     def cells(self) -> list[object]:
         """The row as the report's columns (TYFCB as a Decimal amount)."""

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from chapter.attendance.rules import AttendanceShare
+
 MEASURES = {
     "referrals_given": "referrals given",
     "visitors": "visitors",
@@ -162,7 +164,14 @@ class Measures:
     one_to_ones: int = 0
     education_credits: int = 0
     tyfcb_cents: int = 0
-    attended: int = 0  # present, late or substitute
+    attended: int = 0  # present, late or substitute (chapter.attendance.rules)
+    counted_meetings: int | None = None  # meetings the attendance share counts; None: weeks
+
+    @property
+    def attendance_percent(self) -> int | None:
+        """The attendance share in per cent, as every page shows it."""
+        counted = self.weeks if self.counted_meetings is None else self.counted_meetings
+        return AttendanceShare(self.attended, counted).percent
 
 
 def value_of(metric: Metric, measures: Measures) -> Decimal:
@@ -180,6 +189,11 @@ def value_of(metric: Metric, measures: Measures) -> Decimal:
         "testimonials": 0,
     }[metric.measure]
     value = Decimal(raw)
+    if metric.measure == "attendance" and metric.per == "week":
+        # The attendance share, as everywhere: Medical weeks count neither way.
+        counted = measures.weeks if measures.counted_meetings is None else measures.counted_meetings
+        ratio = AttendanceShare(measures.attended, counted).ratio
+        return Decimal(0) if ratio is None else ratio
     if metric.per == "week" and measures.weeks:
         value /= measures.weeks
     elif metric.per == "month" and measures.weeks:

@@ -9,13 +9,12 @@ from decimal import Decimal
 
 from sqlalchemy import Select, func
 
-from chapter.attendance.rules import months_before
+from chapter.attendance.rules import attendance_share, months_before
 from chapter.auth.models import User
 from chapter.bni.models import BALANCE_COLUMNS, OpeningBalance
 from chapter.extensions import db
-from chapter.leaderboard.models import COLUMNS, WeeklyTotal
+from chapter.leaderboard.models import COLUMNS, WeeklyTotal, palms_counts
 from chapter.leaderboard.ranking import (
-    attendance_share,
     competition_ranks,
     givers_gain,
     previous_span,
@@ -59,7 +58,8 @@ class BoardRow:
 
     @property
     def attendance(self) -> int | None:
-        return attendance_share(self.totals["present"] + self.totals["late"], self.meetings)
+        """The attendance share in per cent (chapter.attendance.rules: M counts neither way)."""
+        return attendance_share(palms_counts(self.totals)).percent
 
     @property
     def givers_gain(self) -> Decimal | None:

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import Row, func
 
-from chapter.attendance.rules import months_before
+from chapter.attendance.rules import Palms, attendance_share, months_before
 from chapter.auth.models import User
 from chapter.chapters.models import Chapter
 from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.leaderboard.models import WeeklyTotal
+from chapter.leaderboard.models import LETTER_COLUMNS, WeeklyTotal, palms_counts
 from chapter.leaderboard.scoring import Measures, Score, ScoringTable, parse_table, score
 from chapter.leaderboard.scoring_presets import DEFAULT_PRESET, PRESETS
 from chapter.members.models import Member
@@ -94,21 +94,13 @@ def lights(
                 WeeklyTotal.member_id,
                 func.sum(WeeklyTotal.given_inside + WeeklyTotal.given_outside).label("given"),
                 func.sum(WeeklyTotal.visitors).label("visitors"),
-                func.sum(WeeklyTotal.absent).label("absent"),
-                func.sum(WeeklyTotal.late).label("late"),
                 func.sum(WeeklyTotal.one_to_ones).label("one_to_ones"),
                 func.sum(WeeklyTotal.education_credits).label("education"),
                 func.sum(WeeklyTotal.tyfcb_credited_cents).label("tyfcb"),
-                func.sum(WeeklyTotal.present + WeeklyTotal.late + WeeklyTotal.substitute).label(
-                    "attended"
+                *(
+                    func.sum(getattr(WeeklyTotal, column)).label(column)
+                    for column in LETTER_COLUMNS.values()
                 ),
-                func.sum(
-                    WeeklyTotal.present
-                    + WeeklyTotal.absent
-                    + WeeklyTotal.late
-                    + WeeklyTotal.medical
-                    + WeeklyTotal.substitute
-                ).label("weeks"),
             )
             .where(
                 WeeklyTotal.chapter_id == chapter.id,
@@ -129,21 +121,7 @@ def lights(
     result = []
     for person in db.session.execute(query):
         row = sums.get(person.id)
-        measures = (
-            Measures(
-                weeks=int(row.weeks or 0),
-                referrals_given=int(row.given or 0),
-                visitors=int(row.visitors or 0),
-                absences=int(row.absent or 0),
-                lates=int(row.late or 0),
-                one_to_ones=int(row.one_to_ones or 0),
-                education_credits=int(row.education or 0),
-                tyfcb_cents=int(row.tyfcb or 0),
-                attended=int(row.attended or 0),
-            )
-            if row
-            else Measures(weeks=0)
-        )
+        measures = _measures(row) if row else Measures(weeks=0)
         result.append(
             MemberLight(
                 person.id,
@@ -153,3 +131,22 @@ def lights(
             )
         )
     return result
+
+
+def _measures(row: Row) -> Measures:
+    """A member's summed weeks as the scoring rules read them; what counts as attended and
+    as an absence comes from the attendance rules, as on every other page."""
+    letters = palms_counts(row._mapping)
+    share = attendance_share(letters)
+    return Measures(
+        weeks=sum(letters.values()),
+        referrals_given=int(row.given or 0),
+        visitors=int(row.visitors or 0),
+        absences=share.counted - share.attended,
+        lates=letters[Palms.LATE],
+        one_to_ones=int(row.one_to_ones or 0),
+        education_credits=int(row.education or 0),
+        tyfcb_cents=int(row.tyfcb or 0),
+        attended=share.attended,
+        counted_meetings=share.counted,
+    )

@@ -18,9 +18,8 @@ from sqlalchemy.orm import Session
 
 from chapter.attendance.guest_models import Visit
 from chapter.attendance.models import Attendance
-from chapter.attendance.rules import Palms
 from chapter.extensions import db
-from chapter.leaderboard.models import COLUMNS, ChapterWeeklyTotal, WeeklyTotal
+from chapter.leaderboard.models import COLUMNS, LETTER_COLUMNS, ChapterWeeklyTotal, WeeklyTotal
 from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou
 from chapter.ledger.rules import SlipKind
 from chapter.meetings.models import Meeting
@@ -29,14 +28,6 @@ Key = tuple[int, date]  # (member_id, week_on)
 DIRTY = "chapter_weekly_dirty"  # {chapter_id: {(member_id, week_on)}}
 DIRTY_MEETINGS = "chapter_weekly_meetings"  # {meeting_id}
 BUSY = "chapter_weekly_busy"
-
-LETTER_COLUMNS = {
-    Palms.PRESENT: "present",
-    Palms.ABSENT: "absent",
-    Palms.LATE: "late",
-    Palms.MEDICAL: "medical",
-    Palms.SUBSTITUTE: "substitute",
-}
 
 
 def _filters(

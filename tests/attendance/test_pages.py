@@ -1406,7 +1406,9 @@ def summary_table(response) -> dict[str, list[int]]:
     body = response.get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
     return {
         text_of(name): [int(n) for n in re.findall(r"<td>(\d+)</td>", cells)]
-        for name, cells in re.findall(r"<tr><td>(.*?)</td>((?:<td>\d+</td>)+)</tr>", body)
+        for name, cells in re.findall(
+            r"<tr><td>(.*?)</td>((?:<td>\d+</td>)+)(?:<td class=[^>]*>[^<]*</td>)?</tr>", body
+        )
     }
 
 
@@ -1460,6 +1462,12 @@ def test_summary_counts_completed_rosters_in_the_range(
         world["member"]: [1, 1, 0, 0, 0, 2, 2],
         "Mo Medic": [1, 0, 0, 1, 0, 2, 0],
     }
+    # Attendance share: P, L and S out of every meeting but M (the leader 2 of 2, the member
+    # 1 of 2, Mo's Medical week counts neither way: 1 of 1).
+    shares = re.findall(
+        r"<tr><td>([^<]*)</td>.*?class=\"summary-attendance\">([^<]*)<", text(response)
+    )
+    assert dict(shares) == {world["leader"]: "100%", world["member"]: "50%", "Mo Medic": "100%"}
     assert world["other"] not in text(response)
     assert (
         f"Completed rosters from {date_short(world['start'])} to {date_short(world['end'])}"
@@ -1483,12 +1491,12 @@ def test_summary_downloads_as_csv(app: Flask, client: FlaskClient, people: Peopl
         == f'attachment; filename="attendance-{start}-{end}.csv"'
     )
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == ["Member", "P", "A", "L", "M", "S", "Meetings", "Visitors"]
+    assert rows[0] == ["Member", "P", "A", "L", "M", "S", "Meetings", "Visitors", "Attendance %"]
     assert sorted(rows[1:]) == sorted(
         [
-            [world["leader"], "0", "0", "1", "0", "1", "2", "0"],
-            [world["member"], "1", "1", "0", "0", "0", "2", "2"],
-            ["Mo Medic", "1", "0", "0", "1", "0", "2", "0"],
+            [world["leader"], "0", "0", "1", "0", "1", "2", "0", "100"],
+            [world["member"], "1", "1", "0", "0", "0", "2", "2", "50"],
+            ["Mo Medic", "1", "0", "0", "1", "0", "2", "0", "100"],  # M counts neither way
         ]
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from decimal import Decimal
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
@@ -12,8 +13,11 @@ from hypothesis import strategies as st
 from chapter.attendance.rules import (
     Palms,
     absence_standing,
+    attendance_share,
     belongs_on_roster,
     in_rolling_window,
+    is_absence,
+    is_attended,
     letter_counts,
     months_before,
 )
@@ -106,3 +110,65 @@ def test_meeting_start_keeps_local_time_across_daylight_saving() -> None:
     assert after.utcoffset() == timedelta(0)
     assert before.tzinfo == ZoneInfo("Europe/London")
     assert (before.hour, after.hour) == (7, 7)
+
+
+# --- what counts as attended: the one rule every page, report and score uses ---------------
+
+letter_tallies = st.dictionaries(st.sampled_from(list(Palms)), st.integers(0, 60))
+
+
+def test_present_late_and_substitute_are_attended_medical_is_neither() -> None:
+    assert [letter for letter in Palms if is_attended(letter)] == [
+        Palms.PRESENT,
+        Palms.LATE,
+        Palms.SUBSTITUTE,
+    ]
+    assert [letter for letter in Palms if is_absence(letter)] == [Palms.ABSENT]
+    assert not is_attended(Palms.MEDICAL)
+    assert not is_absence(Palms.MEDICAL)
+
+
+def test_attendance_share_of_one_week_of_each_letter_is_three_of_four() -> None:
+    share = attendance_share(dict.fromkeys(Palms, 1))
+    assert (share.attended, share.counted) == (3, 4)
+    assert share.percent == 75
+    assert share.ratio == Decimal("0.75")
+
+
+def test_only_medical_weeks_leave_no_share_to_show() -> None:
+    assert attendance_share({Palms.MEDICAL: 4}).percent is None
+    assert attendance_share({}).ratio is None
+
+
+def test_percent_rounds_half_up() -> None:
+    assert attendance_share({Palms.PRESENT: 1, Palms.ABSENT: 7}).percent == 13  # 12.5
+    assert attendance_share({Palms.PRESENT: 2, Palms.ABSENT: 1}).percent == 67  # 66.67
+
+
+@given(letter_tallies)
+def test_medical_weeks_never_change_the_share(tally: dict[Palms, int]) -> None:
+    without = {letter: n for letter, n in tally.items() if letter is not Palms.MEDICAL}
+    assert attendance_share(tally) == attendance_share(without)
+
+
+@given(letter_tallies)
+def test_share_is_between_0_and_100_and_absences_only_lower_it(tally: dict[Palms, int]) -> None:
+    share = attendance_share(tally)
+    if share.percent is not None:
+        assert 0 <= share.percent <= 100
+        more_absent = {**tally, Palms.ABSENT: tally.get(Palms.ABSENT, 0) + 1}
+        assert attendance_share(more_absent).percent <= share.percent
+
+
+@given(st.lists(st.sampled_from(list(Palms)), max_size=40))
+def test_share_of_letters_agrees_with_the_absence_rule(letters: list[Palms]) -> None:
+    """The absences the share counts are the ones the absence limit counts."""
+    share = attendance_share(letter_counts(letters))
+    standing = absence_standing(
+        [(TODAY - timedelta(days=7 * i), letter) for i, letter in enumerate(letters[:26])],
+        TODAY,
+        limit=3,
+    )
+    recent = attendance_share(letter_counts(letters[:26]))
+    assert recent.counted - recent.attended == standing.absences
+    assert share.attended == sum(1 for letter in letters if is_attended(letter))

@@ -252,11 +252,12 @@ def test_board_shows_each_members_week_with_givers_gain_as_given_over_received(
     response = client.get("/leaderboard/")
     assert response.status_code == 200
     # Givers gain: 3 ÷ 1 = 3.00, 1 ÷ 1 = 1.00, 0 ÷ 3 = 0.00; nothing received: —.
+    # Yuri's one week was Medical, which counts neither way: no attendance share (—), not 0%.
     assert [summary(line) for line in board_lines(response)] == [
         (1, "Xena Xu", 3, "2/1", 1, "USD 250.00", 1, 1, "0%", "3.00"),
         (2, "Lena Leader", 1, "1/0", 0, "USD 900.00", 1, 0, "100%", "—"),
         (2, "Milo Member", 1, "0/1", 1, "USD 100.00", 3, 0, "100%", "1.00"),
-        (4, "Yuri Young", 0, "0/0", 3, "USD 0.00", 1, 2, "0%", "0.00"),
+        (4, "Yuri Young", 0, "0/0", 3, "USD 0.00", 1, 2, "—", "0.00"),
     ]
 
 
@@ -287,7 +288,8 @@ SORTED_BY = {
     ),
     "attendance": (
         "Attendance",
-        [(1, "Lena Leader"), (1, "Milo Member"), (3, "Xena Xu"), (3, "Yuri Young")],
+        # Yuri's only week was Medical: no share, which sorts last (after Xena's 0%).
+        [(1, "Lena Leader"), (1, "Milo Member"), (3, "Xena Xu"), (4, "Yuri Young")],
     ),
     "givers_gain": (
         "Givers gain",
@@ -787,11 +789,15 @@ def test_palms_report_on_screen_shows_the_same_rows_and_total(
     )
     assert response.status_code == 200
     page = text(response)
-    assert table_rows(page, 'class="table table-sm table-striped palms-report"') == PALMS_ROWS
+    screen = table_rows(page, 'class="table table-sm table-striped palms-report"')
+    assert [row[:-1] for row in screen] == PALMS_ROWS
+    # On screen only, an attendance column: P, L and S out of every meeting but M.
+    assert [row[-1] for row in screen] == ["50%", "100%", "50%", "100%"]
     foot = page[page.index("<tfoot>") : page.index("</tfoot>")]
-    assert [plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", foot)] == column_sums(PALMS_ROWS)
+    cells = [plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", foot)]
+    assert cells == [*column_sums(PALMS_ROWS), "71%"]  # 5 attended of 7 counted
     assert [plain(h) for h in re.findall(r'<th scope="col"[^>]*>(.*?)</th>', page)] == (
-        PALMS_HEADER.split(",")
+        [*PALMS_HEADER.split(","), "Att."]
     )
 
 

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chapter.admin.chapter_health import health, points_for, ratio
+from chapter.attendance.rules import Palms, attendance_share
 from chapter.leaderboard.ranking import (
-    attendance_share,
     competition_ranks,
     givers_gain,
     previous_span,
@@ -39,8 +39,8 @@ def test_ranks_are_stable_under_reordering(scores) -> None:
 def test_givers_gain_and_attendance_share() -> None:
     assert givers_gain(6, 4) == Decimal("1.50")
     assert givers_gain(3, 0) is None
-    assert attendance_share(13, 14) == 93
-    assert attendance_share(0, 0) is None
+    assert attendance_share({Palms.PRESENT: 13, Palms.ABSENT: 1}).percent == 93
+    assert attendance_share({}).percent is None
 
 
 def test_previous_periods() -> None:
