@@ -16,7 +16,6 @@ from chapter.extensions import db, limiter
 from chapter.meetings import service as meetings
 from chapter.permissions import current_actor, public, signed_in
 from chapter.platform import mail
-from chapter.rotation import service as rotation
 
 LOGIN_FAILED = "The e-mail or password is not right, or the account cannot log in."
 
@@ -48,13 +47,8 @@ def login() -> Response | tuple[str, int]:
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
-            if user.member is not None and meetings.refresh_schedule(
-                user.member.chapter_id, utcnow()
-            ):  # new weeks in the schedule get their presenters too
-                chapter = chapters.get_chapter(user.member.chapter_id)
-                rotation.follow_changes(
-                    chapter.id, actor=None, today=chapters.today_in(chapter, utcnow())
-                )
+            if user.member is not None:  # new weeks get their presenters too
+                meetings.refresh_schedule(user.member.chapter_id, utcnow())
             db.session.commit()  # a rehashed password; the schedule, extended
             login_user(user, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))

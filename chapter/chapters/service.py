@@ -19,6 +19,7 @@ from chapter.members import service as members
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus, Position
 from chapter.platform import audit
+from chapter.rotation import service as rotation
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,11 @@ class ChapterSettings:
     rotation_grace_weeks: int = 4
 
 
-def update_settings(chapter: Chapter, settings: ChapterSettings, *, actor: User) -> None:
-    """A leader changes the meeting place, the absence limit and the rotation's settings."""
+def update_settings(
+    chapter: Chapter, settings: ChapterSettings, *, actor: User, today: date
+) -> list[rotation.Change]:
+    """A leader changes the meeting place, the absence limit and the rotation's settings; the
+    rotation follows (presenters per meeting, grace weeks). Returns the slots that moved."""
     fields = ("location", "absence_limit", "presenters_per_meeting", "rotation_grace_weeks")
     before = {name: getattr(chapter, name) for name in fields}
     chapter.location = settings.location.strip()
@@ -137,3 +141,4 @@ def update_settings(chapter: Chapter, settings: ChapterSettings, *, actor: User)
         before=before,
         after={name: getattr(chapter, name) for name in fields},
     )
+    return rotation.follow_changes(chapter.id, actor=actor, today=today)

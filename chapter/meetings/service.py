@@ -17,6 +17,7 @@ from chapter.meetings.models import Meeting
 from chapter.meetings.schedule import local_start, slot_dates
 from chapter.meetings.weeks import MEETING_LENGTH, MeetingWeek, week_for
 from chapter.platform import audit
+from chapter.rotation import service as rotation
 
 SCHEDULE_WEEKS = 12
 # Generated ahead on every log-in, roster save and the daily `flask chapter schedule`, a
@@ -67,12 +68,16 @@ def ensure_slots(chapter: Chapter, start: date, weeks: int) -> int:
 
 
 def refresh_schedule(chapter_id: int, now: datetime) -> int:
-    """Extend one chapter's schedule from its own today (the chapter's time zone)."""
+    """Extend one chapter's schedule from its own today (the chapter's time zone); new weeks
+    get their presenters too. Returns how many meetings were added."""
     chapter = db.session.get(Chapter, chapter_id)
     if chapter is None:
         return 0
     today = now.astimezone(ZoneInfo(chapter.timezone)).date()
-    return ensure_schedule(chapter, today)
+    added = ensure_schedule(chapter, today)
+    if added:
+        rotation.follow_changes(chapter.id, actor=None, today=today)
+    return added
 
 
 def refresh_all_schedules(now: datetime) -> int:
@@ -167,8 +172,9 @@ def _state(meeting: Meeting) -> dict[str, object]:
     }
 
 
-def cancel(meeting: Meeting, reason: str, *, actor: User, today: date) -> None:
-    """Cancel a meeting (a holiday): nobody is marked absent for it."""
+def cancel(meeting: Meeting, reason: str, *, actor: User, today: date) -> list[rotation.Change]:
+    """Cancel a meeting (a holiday): nobody is marked absent for it, and its presenters move
+    on. Returns the presentation slots that moved."""
     _check_changeable(meeting, today)
     if meeting.is_cancelled:
         raise RuleViolation("This meeting is already cancelled.")
@@ -184,10 +190,11 @@ def cancel(meeting: Meeting, reason: str, *, actor: User, today: date) -> None:
         before=before,
         after=_state(meeting),
     )
+    return rotation.follow_changes(meeting.chapter_id, actor=actor, today=today)
 
 
-def restore(meeting: Meeting, *, actor: User, today: date) -> None:
-    """Undo a cancellation."""
+def restore(meeting: Meeting, *, actor: User, today: date) -> list[rotation.Change]:
+    """Undo a cancellation; the rotation follows. Returns the presentation slots that moved."""
     _check_changeable(meeting, today)
     if not meeting.is_cancelled:
         raise RuleViolation("This meeting is not cancelled.")
@@ -203,10 +210,14 @@ def restore(meeting: Meeting, *, actor: User, today: date) -> None:
         before=before,
         after=_state(meeting),
     )
+    return rotation.follow_changes(meeting.chapter_id, actor=actor, today=today)
 
 
-def move(meeting: Meeting, new_date: date, chapter: Chapter, *, actor: User, today: date) -> None:
-    """Move a meeting to another date (same local time); it keeps its place in the schedule."""
+def move(
+    meeting: Meeting, new_date: date, chapter: Chapter, *, actor: User, today: date
+) -> list[rotation.Change]:
+    """Move a meeting to another date (same local time); it keeps its place in the schedule
+    and the rotation follows. Returns the presentation slots that moved."""
     _check_changeable(meeting, today)
     _check_date_free(chapter.id, new_date, today, "meets_on")
     before = _state(meeting)
@@ -226,6 +237,7 @@ def move(meeting: Meeting, new_date: date, chapter: Chapter, *, actor: User, tod
         before=before,
         after=_state(meeting),
     )
+    return rotation.follow_changes(meeting.chapter_id, actor=actor, today=today)
 
 
 def unscheduled(chapter: Chapter, day: date) -> Meeting:
@@ -241,12 +253,15 @@ def unscheduled(chapter: Chapter, day: date) -> Meeting:
     return meeting
 
 
-def add_extra(chapter: Chapter, day: date, *, actor: User, today: date) -> Meeting:
-    """Add a meeting outside the weekly schedule."""
+def add_extra(
+    chapter: Chapter, day: date, *, actor: User, today: date
+) -> tuple[Meeting, list[rotation.Change]]:
+    """Add a meeting outside the weekly schedule; the rotation follows. Returns the meeting
+    and the presentation slots that moved."""
     _check_date_free(chapter.id, day, today, "meets_on")
     meeting = unscheduled(chapter, day)
     audit.record(actor, "meeting.added", meeting, chapter_id=chapter.id, after=_state(meeting))
-    return meeting
+    return meeting, rotation.follow_changes(chapter.id, actor=actor, today=today)
 
 
 def week_of(chapter: Chapter, moment: datetime) -> Meeting | None:

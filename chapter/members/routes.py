@@ -120,12 +120,11 @@ def new() -> Response | tuple[str, int]:
             form.phone.data = guest.phone
     if form.validate_on_submit():
         try:
-            member = members.add_member(
+            member, changes = members.add_member_with_changes(
                 chapter_id, form.details(), actor=current_actor(), today=_today()
             )
             if guest is not None:
                 guests.mark_joined(guest, member, actor=current_actor())
-            changes = rotation.follow_changes(chapter_id, actor=current_actor(), today=_today())
         except RuleViolation as error:
             db.session.rollback()
             form.add_error(error)
@@ -182,8 +181,7 @@ def _detail_refused(member_id: int, error: RuleViolation) -> tuple[str, int]:
 def _status_action(member_id: int, status: MemberStatus, done: str) -> Response | tuple[str, int]:
     member = members.get_in_chapter(current_chapter_id(), member_id)
     try:
-        members.change_status(member, status, actor=current_actor(), today=_today())
-        changes = rotation.follow_changes(member.chapter_id, actor=current_actor(), today=_today())
+        changes = members.change_status(member, status, actor=current_actor(), today=_today())
     except RuleViolation as error:
         db.session.rollback()
         return _detail_refused(member_id, error)

@@ -18,6 +18,7 @@ from chapter.members.identity import classification_key, normalise_email
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus, Position
 from chapter.platform import audit
+from chapter.rotation import service as rotation
 
 
 @dataclass(frozen=True)
@@ -201,10 +202,19 @@ def _check_email_free(email: str, except_user_id: int | None = None) -> None:
 def add_member(
     chapter_id: int, details: MemberDetails, *, actor: User | None, today: date
 ) -> Member:
-    """Add an active member (and their log-in account, without a password until invited).
+    """Add an active member (and their log-in account, without a password until invited);
+    the presentation rotation follows.
 
     Refused when the e-mail is taken or an active member already holds the classification.
     """
+    member, _ = add_member_with_changes(chapter_id, details, actor=actor, today=today)
+    return member
+
+
+def add_member_with_changes(
+    chapter_id: int, details: MemberDetails, *, actor: User | None, today: date
+) -> tuple[Member, list[rotation.Change]]:
+    """``add_member``, also returning the presentation slots that moved (for the leader)."""
     _check_email_free(details.email)
     _check_classification_free(chapter_id, details.classification)
     _check_sponsor(chapter_id, details.sponsor_id, None)
@@ -223,7 +233,7 @@ def add_member(
     db.session.add(member)
     db.session.flush()
     audit.record(actor, "member.added", member, chapter_id=chapter_id, after=snapshot(member))
-    return member
+    return member, rotation.follow_changes(chapter_id, actor=actor, today=today)
 
 
 def _apply(member: Member, details: MemberDetails) -> None:
@@ -271,8 +281,11 @@ def update_profile(member: Member, details: ProfileDetails, *, actor: User) -> N
     db.session.flush()
 
 
-def change_status(member: Member, status: MemberStatus, *, actor: User, today: date) -> None:
-    """Put a member on leave, mark them as left (log-in disabled), or re-activate them.
+def change_status(
+    member: Member, status: MemberStatus, *, actor: User, today: date
+) -> list[rotation.Change]:
+    """Put a member on leave, mark them as left (log-in disabled), or re-activate them; the
+    presentation rotation follows. Returns the slots that moved.
 
     Nothing is deleted: a member who left keeps their history and can be re-activated, if
     their classification is still free.
@@ -297,6 +310,7 @@ def change_status(member: Member, status: MemberStatus, *, actor: User, today: d
         before=before,
         after=snapshot(member),
     )
+    return rotation.follow_changes(member.chapter_id, actor=actor, today=today)
 
 
 def assign_position(member: Member, position: Position | None, *, actor: User) -> None:

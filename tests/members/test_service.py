@@ -15,6 +15,7 @@ from chapter.members.roles import MemberStatus, Position
 from chapter.platform import audit
 from chapter.platform.audit_models import AuditEvent
 from tests.support import factories
+from tests.support.rotation_crew import chapter_with_rotation, is_up_to_date, presenters
 
 TODAY = date(2026, 11, 23)
 
@@ -173,3 +174,43 @@ def test_renewals_due_flags_within_window_but_not_members_who_left(leader: Membe
         chapter=leader.chapter, renewal_on=date(2026, 12, 1), status=MemberStatus.LEFT
     )
     assert members.renewals_due([due, later, gone], TODAY, 30) == {due.id}
+
+
+# --- the presentation rotation follows membership, whoever calls the service ----------------
+
+
+def test_a_member_leaving_frees_their_future_slots(in_app) -> None:
+    chapter, crew = chapter_with_rotation()
+    confirmed = presenters(chapter)[:2]
+    leaving = crew[3]  # presents after the two confirmed meetings
+    assert any(leaving.id in ids for _, ids in presenters(chapter)[2:])
+    changes = members.change_status(leaving, MemberStatus.LEFT, actor=crew[0].user, today=TODAY)
+    assert changes
+    assert all(leaving.id not in ids for _, ids in presenters(chapter)[2:])
+    assert presenters(chapter)[:2] == confirmed
+    assert is_up_to_date(chapter)
+
+
+def test_going_on_leave_and_returning_move_the_rotation(in_app) -> None:
+    chapter, crew = chapter_with_rotation()
+    away = crew[4]
+    assert members.change_status(away, MemberStatus.ON_LEAVE, actor=crew[0].user, today=TODAY)
+    assert all(away.id not in ids for _, ids in presenters(chapter)[2:])
+    assert members.change_status(away, MemberStatus.ACTIVE, actor=crew[0].user, today=TODAY)
+    assert any(away.id in ids for _, ids in presenters(chapter)[2:])
+    assert is_up_to_date(chapter)
+
+
+def test_a_new_member_gets_slots_without_anyone_regenerating(in_app) -> None:
+    chapter, crew = chapter_with_rotation()
+    member, changes = members.add_member_with_changes(
+        chapter.id, details(joined_on=date(2020, 1, 1)), actor=crew[0].user, today=TODAY
+    )
+    assert changes
+    assert any(member.id in ids for _, ids in presenters(chapter))
+    assert is_up_to_date(chapter)
+
+
+def test_status_changes_without_a_rotation_change_nothing(leader: Member) -> None:
+    member = members.add_member(leader.chapter_id, details(), actor=leader.user, today=TODAY)
+    assert members.change_status(member, MemberStatus.LEFT, actor=leader.user, today=TODAY) == []
