@@ -34,8 +34,8 @@ def index() -> str:
     chapter = chapters.get_chapter(member.chapter_id)
     now = utcnow()
     today = chapters.today_in(chapter, now)
-    current = meetings.find_week(chapter, now)
-    current_week = current.meets_on if current else None
+    current = meetings.week_of(chapter, now)
+    current_week = current.week_on if current.meeting_id is not None else None
     sort = request.args.get("sort", "given")
     if sort not in leaderboard.SORTS:
         abort(400, description="Unknown column to sort by.")

@@ -15,11 +15,6 @@ from chapter.members.models import Member
 from chapter.platform import notifications
 
 
-def _week(chapter: Chapter, now: datetime, fallback: date) -> tuple[int | None, date]:
-    week = meetings.week_of(chapter, now)
-    return (week.id, week.meets_on) if week else (None, fallback)
-
-
 def log_one_to_one(
     member: Member,
     chapter: Chapter,
@@ -37,7 +32,7 @@ def log_one_to_one(
     other = referrals.active_colleague(chapter.id, other_id, "other_id")
     if met_on > today:
         raise RuleViolation("The date cannot be in the future.", field="met_on")
-    meeting_id, week_on = _week(chapter, now, today)
+    week = meetings.week_for_entry(chapter, now)
     entry = OneToOne(
         chapter_id=chapter.id,
         logged_by_id=member.id,
@@ -45,8 +40,8 @@ def log_one_to_one(
         met_on=met_on,
         place=place.strip(),
         notes=notes.strip(),
-        meeting_id=meeting_id,
-        week_on=week_on,
+        meeting_id=week.meeting_id,
+        week_on=week.week_on,
     )
     db.session.add(entry)
     db.session.flush()
@@ -110,15 +105,15 @@ def log_education(
         raise RuleViolation("The date cannot be in the future.", field="earned_on")
     if not 1 <= credits <= 20:
         raise RuleViolation("Between 1 and 20 credits.", field="credits")
-    meeting_id, week_on = _week(chapter, now, today)
+    week = meetings.week_for_entry(chapter, now)
     entry = EducationCredit(
         chapter_id=chapter.id,
         member_id=member.id,
         earned_on=earned_on,
         topic=topic.strip(),
         credits=credits,
-        meeting_id=meeting_id,
-        week_on=week_on,
+        meeting_id=week.meeting_id,
+        week_on=week.week_on,
     )
     db.session.add(entry)
     db.session.flush()

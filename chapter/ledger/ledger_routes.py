@@ -15,7 +15,7 @@ from chapter.ledger import service as ledgers
 from chapter.ledger.forms import DisputeForm, VoidForm
 from chapter.ledger.money import from_cents
 from chapter.ledger.routes import me
-from chapter.ledger.rules import EntryType, SlipStatus
+from chapter.ledger.rules import EntryType, SlipStatus, thanker_label
 from chapter.meetings import service as meetings
 from chapter.meetings.weeks import Period, periods
 from chapter.members import service as members
@@ -29,8 +29,7 @@ TABS = ("given", "received", "activity")
 def _periods(chapter: Chapter) -> dict[str, Period]:
     now = utcnow()
     today = chapters.today_in(chapter, now)
-    week = meetings.find_week(chapter, now)
-    return periods(today, week.meets_on if week else today)
+    return periods(today, meetings.week_of(chapter, now).week_on)
 
 
 def _choice(name: str, allowed: object, default: str) -> str:
@@ -64,7 +63,7 @@ def ledger() -> Response | str:
         )
     names = members.names_by_member(chapter.id)
     if request.args.get("format") == "csv":
-        return _member_csv(tab, period, slips, thank_yous, names, chapter)
+        return _member_csv(member.id, tab, period, slips, thank_yous, names, chapter)
     return render_template(
         "referrals/ledger.html",
         tab=tab,
@@ -84,7 +83,7 @@ def ledger() -> Response | str:
     )
 
 
-def _member_csv(tab, period, slips, thank_yous, names, chapter) -> Response:
+def _member_csv(member_id, tab, period, slips, thank_yous, names, chapter) -> Response:
     rows: list[list[object]] = []
     if tab == "activity":
         for entry in db.session.scalars(slips):
@@ -129,9 +128,7 @@ def _member_csv(tab, period, slips, thank_yous, names, chapter) -> Response:
                 ]
             )
         for entry in db.session.scalars(thank_yous):
-            thanker = (
-                names.get(entry.thanker_id) if tab == "received" or entry.reveal_thanker else ""
-            )
+            thanker = thanker_label(member_id, entry, names)
             rows.append(
                 [
                     entry.week_on,

@@ -65,13 +65,13 @@ def pass_slip(
             "An outside referral needs the prospect's agreement to be contacted.",
             field="may_contact",
         )
-    week = meetings.week_of(chapter, now)
+    week = meetings.week_for_entry(chapter, now)
     slip = ReferralSlip(
         chapter_id=chapter.id,
         giver_id=giver.id,
         receiver_id=receiver.id,
-        meeting_id=week.id if week else None,
-        week_on=week.meets_on if week else now.date(),
+        meeting_id=week.meeting_id,
+        week_on=week.week_on,
         passed_at=now,
         kind=details.kind,
         prospect_name=details.prospect_name.strip(),

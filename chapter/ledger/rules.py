@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 GIVER_VOID_WINDOW = timedelta(days=7)
 
@@ -80,3 +82,39 @@ def may_void(*, is_leader: bool, is_author: bool, created_at: datetime, now: dat
 def may_refer(giver_id: int, receiver_id: int) -> bool:
     """Nobody refers to or thanks themselves."""
     return giver_id != receiver_id
+
+
+class ThankYouPrivacy(Protocol):
+    """What the thanker rule needs to know of a thank-you."""
+
+    thanker_id: int | None
+    giver_id: int
+    reveal_thanker: bool
+
+
+HIDDEN_THANKER = "A member (private)"
+NO_THANKER = "Imported"  # imported history: the old portal never recorded who thanked
+
+
+def can_see_thanker(viewer_id: int | None, thank_you: ThankYouPrivacy) -> bool:
+    """Who thanked whom is private: the thanker sees it, and the giver when the thanker
+    allowed it (``reveal_thanker``). Nobody else does, leaders included; ``viewer_id`` None is
+    the chapter as a whole (reports, exports, downloads for leaders). Imported thank-yous have
+    no thanker to see."""
+    if thank_you.thanker_id is None or viewer_id is None:
+        return False
+    if viewer_id == thank_you.thanker_id:
+        return True
+    return viewer_id == thank_you.giver_id and thank_you.reveal_thanker
+
+
+def thanker_label(
+    viewer_id: int | None, thank_you: ThankYouPrivacy, names: Mapping[int, str]
+) -> str:
+    """The thanker as ``viewer_id`` may see it, in the same words on pages, CSVs and notices:
+    their name, "A member (private)", or "Imported" when no thanker was recorded."""
+    if thank_you.thanker_id is None:
+        return NO_THANKER
+    if can_see_thanker(viewer_id, thank_you):
+        return names.get(thank_you.thanker_id, "")
+    return HIDDEN_THANKER

@@ -11,7 +11,7 @@ from chapter.extensions import db
 from chapter.ledger import referrals
 from chapter.ledger.models import ReferralSlip, ThankYou
 from chapter.ledger.money import format_money
-from chapter.ledger.rules import BusinessType, may_refer
+from chapter.ledger.rules import BusinessType, may_refer, thanker_label
 from chapter.meetings import service as meetings
 from chapter.members.models import Member
 from chapter.platform import notifications
@@ -47,13 +47,13 @@ def thank(
             or slip.is_voided
         ):
             raise RuleViolation("Choose a slip that this member passed to you.", field="slip_id")
-    week = meetings.week_of(chapter, now)
+    week = meetings.week_for_entry(chapter, now)
     thank_you = ThankYou(
         chapter_id=chapter.id,
         giver_id=giver.id,
         thanker_id=thanker.id,
-        meeting_id=week.id if week else None,
-        week_on=week.meets_on if week else today,
+        meeting_id=week.meeting_id,
+        week_on=week.week_on,
         slip_id=details.slip_id,
         amount_cents=details.amount_cents,
         business_type=details.business_type,
@@ -64,7 +64,7 @@ def thank(
     db.session.add(thank_you)
     db.session.flush()
     amount = format_money(details.amount_cents, chapter.currency)
-    who = thanker.full_name if details.reveal_thanker else "A member"
+    who = thanker_label(giver.id, thank_you, {thanker.id: thanker.full_name})
     notifications.notify(
         giver, f"{who} thanked you for closed business: {amount}.", "thank_you", thank_you.id
     )

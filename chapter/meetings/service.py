@@ -15,7 +15,12 @@ from chapter.extensions import db
 from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou
 from chapter.meetings.models import Meeting
 from chapter.meetings.schedule import local_start, slot_dates
-from chapter.meetings.weeks import MEETING_LENGTH, MeetingWeek, week_for
+from chapter.meetings.weeks import (
+    MEETING_LENGTH,
+    CountedWeek,
+    MeetingWeek,
+    counted_week,
+)
 from chapter.platform import audit
 from chapter.rotation import service as rotation
 
@@ -264,30 +269,45 @@ def add_extra(
     return meeting, rotation.follow_changes(chapter.id, actor=actor, today=today)
 
 
-def week_of(chapter: Chapter, moment: datetime) -> Meeting | None:
-    """The meeting an activity reported at ``moment`` counts toward (see domain.weeks).
+def week_of(chapter: Chapter, moment: datetime) -> CountedWeek:
+    """The week an activity reported at ``moment`` counts for (chapter.meetings.weeks).
 
-    The schedule is extended first, so a chapter always has a week to count toward.
+    Reading only: the schedule is extended by the scheduler (``ensure_schedule``: log-in,
+    roster saves, ``flask chapter schedule``, and the ledger's writes before they ask).
     """
+    candidates = _open_meetings(chapter, moment)
+    return counted_week(moment, [_meeting_week(m) for m in candidates], chapter.timezone)
+
+
+def week_for_entry(chapter: Chapter, moment: datetime) -> CountedWeek:
+    """The week a new ledger entry made at ``moment`` counts for: the scheduler first makes
+    sure the chapter's coming weeks exist, then ``week_of`` answers (a write, not a read)."""
     ensure_schedule(chapter, moment.astimezone(ZoneInfo(chapter.timezone)).date())
-    return find_week(chapter, moment)
+    return week_of(chapter, moment)
 
 
-def find_week(chapter: Chapter, moment: datetime) -> Meeting | None:
-    """Like ``week_of``, reading only (for pages)."""
-    candidates = db.session.scalars(
-        db.select(Meeting)
-        .where(
-            Meeting.chapter_id == chapter.id,
-            Meeting.is_cancelled.is_(False),
-            Meeting.roster_completed_at.is_(None),
-            Meeting.starts_at > moment - MEETING_LENGTH,
-        )
-        .order_by(Meeting.starts_at, Meeting.id)
-        .limit(3)
-    ).all()
-    chosen = week_for(
-        moment,
-        [MeetingWeek(m.id, m.starts_at, m.is_cancelled, m.roster_is_completed) for m in candidates],
+def _open_meetings(chapter: Chapter, moment: datetime) -> list[Meeting]:
+    """The next few meetings that may still take activity at ``moment``."""
+    return list(
+        db.session.scalars(
+            db.select(Meeting)
+            .where(
+                Meeting.chapter_id == chapter.id,
+                Meeting.is_cancelled.is_(False),
+                Meeting.roster_completed_at.is_(None),
+                Meeting.starts_at > moment - MEETING_LENGTH,
+            )
+            .order_by(Meeting.starts_at, Meeting.id)
+            .limit(3)
+        ).all()
     )
-    return next((m for m in candidates if m.id == chosen), None)
+
+
+def _meeting_week(meeting: Meeting) -> MeetingWeek:
+    return MeetingWeek(
+        meeting.id,
+        meeting.starts_at,
+        meeting.is_cancelled,
+        meeting.roster_is_completed,
+        meeting.meets_on,
+    )

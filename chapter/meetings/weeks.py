@@ -1,10 +1,11 @@
-"""Week attribution: which meeting an activity counts toward."""
+"""Week attribution: which meeting, and which week date, an activity counts toward."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from chapter.attendance.rules import months_before
 
@@ -19,6 +20,16 @@ class MeetingWeek:
     starts_at: datetime  # aware
     is_cancelled: bool
     is_completed: bool  # its roster is completed
+    meets_on: date  # the meeting's date, the week its activity counts for
+
+
+@dataclass(frozen=True)
+class CountedWeek:
+    """Where an activity counts: the meeting (None when none is scheduled) and the week date
+    that periods, ledgers and leaderboards filter on."""
+
+    meeting_id: int | None
+    week_on: date
 
 
 def week_for(moment: datetime, meetings: Sequence[MeetingWeek]) -> int | None:
@@ -35,6 +46,21 @@ def week_for(moment: datetime, meetings: Sequence[MeetingWeek]) -> int | None:
         if meeting.starts_at + MEETING_LENGTH > moment:
             return meeting.meeting_id
     return None
+
+
+def counted_week(moment: datetime, meetings: Sequence[MeetingWeek], zone: str) -> CountedWeek:
+    """The one answer to "which week does an activity reported at ``moment`` count for?".
+
+    The meeting ``week_for`` picks, on that meeting's date; when the chapter has no such
+    meeting scheduled, no meeting and the chapter's own calendar date of ``moment`` (in its
+    time zone ``zone``, never the UTC date). Slips, thank-yous, one-to-ones, education credits
+    and the pages' "this week" all read it.
+    """
+    chosen = week_for(moment, meetings)
+    for meeting in meetings:
+        if meeting.meeting_id == chosen:
+            return CountedWeek(meeting.meeting_id, meeting.meets_on)
+    return CountedWeek(None, moment.astimezone(ZoneInfo(zone)).date())
 
 
 @dataclass(frozen=True)

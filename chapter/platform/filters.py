@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Flask
 
 from chapter.ledger.money import format_money
+from chapter.ledger.rules import ThankYouPrivacy, thanker_label
 from chapter.meetings.schedule import WEEKDAYS
 from chapter.permissions import can, current_member
 
@@ -60,7 +62,14 @@ def money(cents: int | None, currency: str) -> str:
     return "" if cents is None else format_money(cents, currency)
 
 
+def thanker(thank_you: ThankYouPrivacy, names: Mapping[int, str]) -> str:
+    """The thanker as the signed-in member may see it (chapter.ledger.rules.thanker_label)."""
+    viewer = current_member()
+    return thanker_label(viewer.id if viewer else None, thank_you, names)
+
+
 def register_filters(app: Flask) -> None:
+    app.add_template_filter(thanker)
     app.add_template_filter(date_long)
     app.add_template_filter(date_short)
     app.add_template_filter(time_local)

@@ -1004,11 +1004,12 @@ def test_an_unrevealed_thanker_stays_a_member_to_the_giver(
     )
     assert response.status_code == 302, text(response)
     assert only_thank_you(app).reveal_thanker is False
-    notice = "A member thanked you for closed business: USD 250.00."
+    # The same words on the notice, the page and the CSV (chapter.ledger.rules.thanker_label).
+    notice = "A member (private) thanked you for closed business: USD 250.00."
     assert notices_of(app, people.member.member_id) == [notice]
     assert outbox[0].recipients == ["member@home.example"]
     for message in (outbox[0].subject, outbox[0].body):
-        assert "A member thanked you" in message
+        assert "A member (private) thanked you" in message
         assert "Theodora" not in message
         assert "Thankful" not in message
     login_as(client, people.member)
@@ -1019,6 +1020,7 @@ def test_an_unrevealed_thanker_stays_a_member_to_the_giver(
     assert "A member (private)" in section(ledger, "Thank-yous credited to me</h2>")
     assert total(ledger, "Thank-yous credited to me") == "USD 250.00"
     assert "250.00" in csv_text
+    assert "A member (private)" in csv_text
     for page in (dashboard, ledger, csv_text):
         assert "Theodora" not in page
         assert "Thankful" not in page

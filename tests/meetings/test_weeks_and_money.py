@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 
 from chapter.ledger.money import MAX_CENTS, format_money, from_cents, to_cents
 from chapter.meetings.schedule import local_start, slot_dates
-from chapter.meetings.weeks import MEETING_LENGTH, MeetingWeek, periods, week_for
+from chapter.meetings.weeks import (
+    MEETING_LENGTH,
+    CountedWeek,
+    MeetingWeek,
+    counted_week,
+    periods,
+    week_for,
+)
 
 LONDON = "Europe/London"
 
@@ -21,7 +28,11 @@ def weekly(zone: str = LONDON, completed: int = 0, cancelled: tuple[int, ...] = 
     days = slot_dates(2, date(2026, 10, 7), 8)  # Wednesdays across the October DST change
     return [
         MeetingWeek(
-            index + 1, local_start(day, time(7, 0), zone), index in cancelled, index < completed
+            index + 1,
+            local_start(day, time(7, 0), zone),
+            index in cancelled,
+            index < completed,
+            day,
         )
         for index, day in enumerate(days)
     ]
@@ -109,3 +120,39 @@ def test_cents_round_trip_through_decimal(cents: int) -> None:
 def test_money_is_shown_with_the_currency() -> None:
     assert format_money(123450, "GBP") == "GBP 1,234.50"
     assert ZoneInfo(LONDON)  # the zone database is installed (tzdata)
+
+
+# --- counted_week: the one answer to "which week does this count for?" ----------------------
+
+
+def test_an_entry_counts_for_the_chosen_meetings_date() -> None:
+    meetings = weekly()
+    moment = meetings[0].starts_at + MEETING_LENGTH  # the first meeting is over
+    assert counted_week(moment, meetings, LONDON) == CountedWeek(2, date(2026, 10, 14))
+
+
+def test_without_a_meeting_an_entry_counts_for_the_chapters_own_date_not_utc() -> None:
+    # 23:30 UTC on New Year's Eve is already 1 January in Auckland (and still 31 December in
+    # Honolulu): the chapter's calendar decides, never the server's UTC date.
+    moment = datetime(2027, 12, 31, 23, 30, tzinfo=UTC)
+    assert counted_week(moment, [], "Pacific/Auckland") == CountedWeek(None, date(2028, 1, 1))
+    assert counted_week(moment, [], "Pacific/Honolulu") == CountedWeek(None, date(2027, 12, 31))
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(2026, 9, 1),  # noqa: DTZ001 - hypothesis wants naive bounds
+        max_value=datetime(2026, 12, 31),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ),
+    st.sampled_from([LONDON, "Asia/Dubai", "America/New_York", "Pacific/Auckland"]),
+)
+def test_counted_week_is_week_for_on_its_date_or_the_local_day(moment: datetime, zone: str) -> None:
+    meetings = weekly(zone)
+    counted = counted_week(moment, meetings, zone)
+    assert counted.meeting_id == week_for(moment, meetings)
+    if counted.meeting_id is None:
+        assert counted.week_on == moment.astimezone(ZoneInfo(zone)).date()
+    else:
+        assert counted.week_on == meetings[counted.meeting_id - 1].meets_on
+        assert counted.week_on >= moment.astimezone(ZoneInfo(zone)).date() - timedelta(days=1)
