@@ -11,16 +11,16 @@ from datetime import datetime
 
 from sqlalchemy import Select, func
 
-from chapter.auth.models import User
 from chapter.chapters.models import Chapter
 from chapter.errors import NotFound, RuleViolation
 from chapter.extensions import db
+from chapter.ledger import voids
 from chapter.ledger.models import ReferralSlip
 from chapter.ledger.rules import SlipKind, SlipStatus, may_refer, may_void
 from chapter.meetings import service as meetings
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
-from chapter.platform import audit, notifications
+from chapter.platform import notifications
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def update_status(
 def void_slip(slip: ReferralSlip, actor: Member, reason: str, *, now: datetime) -> None:
     """Void a slip: the giver within seven days, a leader at any time; always with a reason.
 
-    The slip stays, struck through, and leaves every total. A leader's void is audited.
+    The slip stays, struck through, and leaves every total. The void is audited.
     """
     void(
         slip,
@@ -176,7 +176,7 @@ def void_slip(slip: ReferralSlip, actor: Member, reason: str, *, now: datetime) 
 
 
 def void(
-    entry: object,
+    entry: voids.LedgerEntry,
     actor: Member,
     reason: str,
     *,
@@ -186,10 +186,10 @@ def void(
     now: datetime,
     leaders_may: bool = True,
 ) -> None:
-    """The one rule for corrections: its author within seven days (or a leader at any time,
-    where ``leaders_may``), always with a reason; the entry stays, voided and audited."""
-    if entry.is_voided:  # type: ignore[attr-defined]
-        raise RuleViolation(f"This {what} is already voided.")
+    """A member's correction: its author within seven days (or a leader at any time, where
+    ``leaders_may``), always with a reason; the entry stays, voided and audited
+    (``voids.void_entry``)."""
+    voids.refuse_if_voided(entry)
     if not may_void(
         is_leader=leaders_may and actor.is_leader,
         is_author=author_id == actor.id,
@@ -202,22 +202,4 @@ def void(
             else "its author, within 7 days,"
         )
         raise RuleViolation(f"Only {who} can void this {what}.")
-    if not reason.strip():
-        raise RuleViolation(f"Say why the {what} is voided.", field="reason")
-    void_entry(entry, actor.user, reason, now)
-
-
-def void_entry(entry: object, user: User, reason: str, now: datetime) -> None:
-    """Mark a ledger entry voided (kept, struck through, out of totals) and audit it."""
-    entry.voided_at = now  # type: ignore[attr-defined]
-    entry.voided_by_id = user.id  # type: ignore[attr-defined]
-    entry.void_reason = reason.strip()  # type: ignore[attr-defined]
-    db.session.flush()
-    audit.record(
-        user,
-        f"{type(entry).__name__.lower()}.voided",
-        entry,
-        chapter_id=entry.chapter_id,  # type: ignore[attr-defined]
-        before={"voided": False},
-        after={"voided": True, "reason": reason.strip()},
-    )
+    voids.void_entry(entry, actor=actor.user, reason=reason, now=now)
