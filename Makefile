@@ -31,9 +31,10 @@ endif
 test: install ## Run the whole test suite (browser tests need /usr/bin/chromium)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: install ## ruff check and ruff format --check
+lint: install ## ruff check, ruff format --check, and the import contracts (lint-imports)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .

@@ -9,7 +9,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 
 from chapter.errors import ChapterError
 
@@ -20,6 +20,16 @@ def choices(pairs: Iterable[tuple[object, str]], *, empty: str | None = None) ->
     options = [SelectChoice("", empty)] if empty is not None else []
     options.extend(SelectChoice(str(value), label) for value, label in pairs)
     return options
+
+
+EARLIEST = date(1950, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def in_range(form: Any, field: Any) -> None:
+    """Field validator: a date between 1950 and 2100 (or none)."""
+    if field.data is not None and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(f"Enter a date between {EARLIEST.year} and {LATEST.year}.")
 
 
 def strip(value: str | None) -> str | None:

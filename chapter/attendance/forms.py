@@ -25,8 +25,7 @@ from chapter.attendance.guests import GuestDetails
 from chapter.attendance.rules import Palms
 from chapter.attendance.service import ANNOUNCEABLE, RosterEntry, VisitorEntry
 from chapter.chapters.service import ChapterSettings
-from chapter.forms import BaseForm, choices, strip
-from chapter.members.forms import in_range
+from chapter.forms import BaseForm, choices, in_range, strip
 
 
 def _palms(value: Any) -> Palms | None:

@@ -27,12 +27,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from chapter.forms import BaseForm, choices, strip
+from chapter.forms import BaseForm, choices, in_range, strip
 from chapter.ledger.money import MAX_CENTS, to_cents
 from chapter.ledger.referrals import SlipDetails
 from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus
 from chapter.ledger.thanks import ThankYouDetails
-from chapter.members.forms import in_range
 
 
 def _optional_int(value: Any) -> int | None:

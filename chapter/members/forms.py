@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from wtforms import (
@@ -24,17 +23,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from chapter.forms import BaseForm, choices, strip
+from chapter.forms import BaseForm, choices, in_range, strip
 from chapter.members.roles import Position
 from chapter.members.service import MemberDetails, ProfileDetails
-
-EARLIEST = date(1950, 1, 1)
-LATEST = date(2100, 12, 31)
-
-
-def in_range(form: Any, field: Any) -> None:
-    if field.data is not None and not EARLIEST <= field.data <= LATEST:
-        raise ValidationError(f"Enter a date between {EARLIEST.year} and {LATEST.year}.")
 
 
 def _optional_int(value: Any) -> int | None:
