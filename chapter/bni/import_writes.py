@@ -31,6 +31,7 @@ from chapter.bni.reports import (
 from chapter.chapters.models import Chapter
 from chapter.errors import Conflict, NotFound, RuleViolation
 from chapter.extensions import db
+from chapter.ledger import voids
 from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou
 from chapter.ledger.rules import BusinessType, SlipKind
 from chapter.meetings import service as meetings
@@ -404,21 +405,22 @@ def get_batch(chapter_id: int, batch_id: int) -> ImportBatch:
 
 
 def undo(batch: ImportBatch, *, actor: User, now: datetime) -> dict[str, int]:
-    """Void everything the batch wrote (members it created are marked as left; attendance
-    and visits it added are removed, their rows kept in the audit event)."""
+    """Void everything the batch wrote, each row through the ledger's void (audited one by
+    one); members it created are marked as left through the members service (audited, the
+    rotation follows); attendance and visits it added are removed, their rows kept in the
+    audit event."""
     if batch.undone_at is not None:
         raise Conflict("This import was already undone.")
     counts: dict[str, int] = {}
     reason = f"Import {batch.id} undone"
     for model in VOIDABLE:
         rows = db.session.scalars(
-            db.select(model).where(model.import_batch_id == batch.id, model.voided_at.is_(None))
+            db.select(model)
+            .where(model.import_batch_id == batch.id, model.voided_at.is_(None))
+            .order_by(model.id)
         ).all()
         for row in rows:
-            row.voided_at = now
-            if hasattr(row, "voided_by_id"):
-                row.voided_by_id = actor.id
-                row.void_reason = reason
+            voids.void_entry(row, actor=actor, reason=reason, now=now)
         counts[model.__tablename__] = len(rows)
     removed: dict[str, list[dict[str, Any]]] = {"attendance": [], "visits": []}
     for model, label in ((Attendance, "attendance"), (Visit, "visits")):
@@ -427,12 +429,12 @@ def undo(batch: ImportBatch, *, actor: User, now: datetime) -> dict[str, int]:
             db.session.delete(row)
         counts[label] = len(removed[label])
     created = db.session.scalars(
-        db.select(Member).where(
-            Member.import_batch_id == batch.id, Member.status != MemberStatus.LEFT
-        )
+        db.select(Member)
+        .where(Member.import_batch_id == batch.id, Member.status != MemberStatus.LEFT)
+        .order_by(Member.id)
     ).all()
     for member in created:
-        member.status, member.left_on = MemberStatus.LEFT, now.date()
+        members.change_status(member, MemberStatus.LEFT, actor=actor, today=now.date())
     counts["members_marked_left"] = len(created)
     batch.undone_at, batch.undone_by_id = now, actor.id
     audit.record(
