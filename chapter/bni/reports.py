@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from chapter.bni.sheets import Cell, Sheet, read_sheet
+from chapter.ledger.money import cents_of
 
 HEADER_SEARCH_ROWS = 25
 MAX_COUNT = 100_000
@@ -538,15 +539,11 @@ def _count(text: str, name: str) -> int:
 
 
 def _amount_cents(text: str) -> int:
-    value = _number(text)
-    if value < 0:
-        raise ValueError(f"amount {text!r} is negative")
-    cents = value * 100
-    if cents != cents.to_integral_value():
-        raise ValueError(f"amount {text!r} has more than two decimals")
-    if cents > 100_000_000_00:
-        raise ValueError(f"amount {text!r} is too large")
-    return int(cents)
+    """An amount cell as cents, by the money rule (a summary's TYFCB may be zero)."""
+    try:
+        return cents_of(_number(text), allow_zero=True)
+    except ValueError as error:
+        raise ValueError(f"amount {text!r}: {error}") from error
 
 
 DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y")

@@ -89,7 +89,7 @@ class ThankYou(Imported, Voidable, Timestamps, Base):
     __tablename__ = "thank_yous"
     __table_args__ = (
         CheckConstraint("amount_cents > 0", name="amount_positive"),
-        CheckConstraint("amount_cents <= 10000000000", name="amount_bounded"),
+        CheckConstraint("amount_cents <= 10000000000", name="amount_bounded"),  # money.MAX_CENTS
         CheckConstraint("thanker_id IS NULL OR thanker_id <> giver_id", name="not_to_self"),
         Index("ix_thank_yous_chapter_id_week_on", "chapter_id", "week_on"),
         Index("ix_thank_yous_giver_id_thanked_on", "giver_id", "thanked_on"),

@@ -16,13 +16,14 @@ from typing import Any
 from chapter.attendance.guest_rules import FollowUp
 from chapter.attendance.rules import Palms
 from chapter.bni.models import BALANCE_COLUMNS
+from chapter.ledger.money import MAX_CENTS
 from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus
 from chapter.members.roles import MemberStatus, Position
 from chapter.rotation.states import Outcome, SwapStatus
 
 FORMAT = "chapter-platform/chapter"
 VERSION = 1
-MAX_AMOUNT_CENTS = 10_000_000_000
+MAX_AMOUNT_CENTS = MAX_CENTS  # the money rule's bound (chapter.ledger.money)
 SMALL = 32767  # SmallInteger
 MAX_INT = 2**31 - 1
 

@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chapter.ledger.money import MAX_CENTS, format_money, from_cents, to_cents
+from chapter.ledger.money import (
+    MAX_CENTS,
+    cents_in_bounds,
+    cents_of,
+    format_money,
+    from_cents,
+    to_cents,
+)
 from chapter.meetings.schedule import local_start, slot_dates
 from chapter.meetings.weeks import (
     MEETING_LENGTH,
@@ -156,3 +163,42 @@ def test_counted_week_is_week_for_on_its_date_or_the_local_day(moment: datetime,
     else:
         assert counted.week_on == meetings[counted.meeting_id - 1].meets_on
         assert counted.week_on >= moment.astimezone(ZoneInfo(zone)).date() - timedelta(days=1)
+
+
+# --- the money rule: one bound and one parser for forms, imports and the JSON move -----------
+
+
+def test_cents_of_keeps_the_bounds_and_says_why() -> None:
+    assert cents_of(Decimal("0.01")) == 1
+    assert cents_of(Decimal(0), allow_zero=True) == 0
+    for value, reason in [
+        (Decimal(0), "positive"),
+        (Decimal("-1"), "negative"),
+        (Decimal("1.005"), "two decimals"),
+        (Decimal(MAX_CENTS) / 100 + Decimal("0.01"), "too large"),
+        (Decimal("NaN"), "not an amount"),
+    ]:
+        with pytest.raises(ValueError, match=reason):
+            cents_of(value)
+
+
+@given(st.integers(-(10**12), 10**12), st.booleans())
+def test_cents_in_bounds_agrees_with_cents_of(cents: int, allow_zero: bool) -> None:
+    try:
+        parsed = cents_of(Decimal(cents) / 100, allow_zero=allow_zero)
+    except ValueError:
+        assert not cents_in_bounds(cents, allow_zero=allow_zero)
+    else:
+        assert parsed == cents
+        assert cents_in_bounds(cents, allow_zero=allow_zero)
+
+
+def test_imports_and_the_json_move_use_the_same_bound() -> None:
+    from chapter.bni.reports import _amount_cents
+    from chapter.moving.document_format import MAX_AMOUNT_CENTS
+
+    assert MAX_AMOUNT_CENTS == MAX_CENTS
+    assert _amount_cents("USD 1,234.50") == 123450
+    assert _amount_cents("") == 0  # an empty TYFCB cell in a summary
+    with pytest.raises(ValueError, match="too large"):
+        _amount_cents(str(Decimal(MAX_CENTS) / 100 + 1))
