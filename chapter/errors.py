@@ -6,6 +6,8 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from chapter.extensions import db
+
 
 class ChapterError(Exception):
     """Base of the errors a service raises for a person to read."""
@@ -66,7 +68,13 @@ MESSAGES = {
 
 
 def render_error(status: int, message: str | None = None) -> tuple[str, int]:
-    """The friendly error page for ``status``."""
+    """The friendly error page for ``status``.
+
+    The request failed, so what it wrote is discarded first: nothing a service flushed before
+    raising can be committed later, and the page (its navigation reads the user) works even
+    after a failed flush.
+    """
+    db.session.rollback()
     title = TITLES.get(status, "Error")
     text = message or MESSAGES.get(status, title)
     return render_template("errors/error.html", status=status, title=title, message=text), status

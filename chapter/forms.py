@@ -1,17 +1,22 @@
-"""Form base classes: CSRF through Flask-WTF, service errors shown at their field."""
+"""Form base classes: CSRF through Flask-WTF, service errors shown at their field; and
+``saved``, the one place a page's request commits (or rolls back and shows the error)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from chapter.errors import ChapterError
+from chapter.errors import ChapterError, RuleViolation
+from chapter.extensions import db
+
+T = TypeVar("T")
 
 
 def choices(pairs: Iterable[tuple[object, str]], *, empty: str | None = None) -> list[SelectChoice]:
@@ -52,7 +57,7 @@ class BaseForm(FlaskForm):
             self.form_errors.append(error.message)
 
     def _find_field(self, name: str) -> Any:
-        field = getattr(self, name, None)
+        field = self._fields.get(name)  # a field, never a method such as status()
         if field is not None or "-" not in name:
             return field
         list_name, index, rest = name.split("-", 2)
@@ -69,9 +74,55 @@ class BaseForm(FlaskForm):
     def status(self) -> int:
         return 422 if self.has_errors() else 200
 
+    def error_text(self) -> str:
+        """Every message on the form in one line (for a flash or a refusal on the page)."""
+        fields = (e for field in self for e in field.errors if isinstance(e, str))
+        return "; ".join([*self.form_errors, *fields])
+
 
 class ActionForm(BaseForm):
     """A one-button POST form: only the CSRF token."""
+
+
+@dataclass(frozen=True)
+class Saved(Generic[T]):
+    """What ``saved`` returns when the change is committed: always true, even when the
+    service itself returned None; ``result`` is what it returned."""
+
+    result: T
+
+
+def saved(
+    form: BaseForm,
+    action: Callable[[], T],
+    *,
+    refused: type[ChapterError] | tuple[type[ChapterError], ...] = RuleViolation,
+) -> Saved[T] | None:
+    """Run a page's one service call as the request's transaction, and end it.
+
+    Like Indico's ``RH.process``: the service only flushes; here the session commits once,
+    after ``action`` returned, and rolls back on any exception, so a failure writes nothing.
+    A ``refused`` error (RuleViolation unless the route says otherwise) goes onto ``form``
+    (at its field, or above the form) and the answer is None: the route shows the form again
+    with ``form.status()``. Anything else (NotFound, Conflict, a bug) propagates after the
+    rollback, to the route or to the error pages.
+
+        if form.validate_on_submit() and (done := saved(form, lambda: service.act(...))):
+            flash("Done.", "success")
+            return redirect(url_for("feature.page", thing_id=done.result.id))
+        return render_template("feature/page.html", form=form), form.status()
+    """
+    try:
+        result = action()
+        db.session.commit()
+    except refused as error:
+        db.session.rollback()
+        form.add_error(error)
+        return None
+    except BaseException:
+        db.session.rollback()
+        raise
+    return Saved(result)
 
 
 class DateRangeForm(BaseForm):

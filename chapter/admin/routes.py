@@ -15,10 +15,11 @@ from chapter.admin.forms import ChapterForm, SetupForm
 from chapter.attendance.rules import months_before
 from chapter.auth import service as accounts
 from chapter.chapters import service as chapters
+from chapter.chapters.models import Chapter
 from chapter.db import utcnow
-from chapter.errors import RuleViolation
-from chapter.extensions import db
+from chapter.forms import saved
 from chapter.members import service as members
+from chapter.members.models import Member
 from chapter.members.roles import Role
 from chapter.permissions import current_actor, public, role_required
 from chapter.platform import mail
@@ -31,24 +32,23 @@ def setup() -> Response | tuple[str, int]:
     if not chapters.platform_is_empty():
         abort(404)
     form = SetupForm()
-    if form.validate_on_submit():
-        try:
-            chapter, leader = chapters.create_chapter(
-                form.chapter_details(),
-                form.leader_details(),
-                actor=None,
-                today=utcnow().date(),
-            )
-            accounts.set_password(leader.user, form.password.data or "")
-            chapters.make_platform_admin(leader.user, actor=None)
-        except RuleViolation as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            login_user(leader.user)
-            flash(f"{chapter.name} is ready. Add your members next.", "success")
-            return redirect(url_for("members.admin"))
+
+    def set_up() -> tuple[Chapter, Member]:
+        chapter, leader = chapters.create_chapter(
+            form.chapter_details(),
+            form.leader_details(),
+            actor=None,
+            today=utcnow().date(),
+        )
+        accounts.set_password(leader.user, form.password.data or "")
+        chapters.make_platform_admin(leader.user, actor=None)
+        return chapter, leader
+
+    if form.validate_on_submit() and (done := saved(form, set_up)):
+        chapter, leader = done.result
+        login_user(leader.user)
+        flash(f"{chapter.name} is ready. Add your members next.", "success")
+        return redirect(url_for("members.admin"))
     return render_template("admin/setup.html", form=form), form.status()
 
 
@@ -62,32 +62,31 @@ def chapters_index() -> str:
 @role_required(Role.PLATFORM_ADMIN)
 def new_chapter() -> Response | tuple[str, int]:
     form = ChapterForm()
-    if form.validate_on_submit():
-        try:
-            chapter, leader = chapters.create_chapter(
+    if form.validate_on_submit() and (
+        done := saved(
+            form,
+            lambda: chapters.create_chapter(
                 form.chapter_details(),
                 form.leader_details(),
                 actor=current_actor(),
                 today=utcnow().date(),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            link = url_for(
-                "auth.accept_invitation",
-                token=accounts.invitation_token(leader.user),
-                _external=True,
-            )
-            mail.send(
-                leader.email,
-                f"You lead {chapter.name} on the chapter platform",
-                f"Hello {leader.user.first_name},\n\n{chapter.name} has been created with you "
-                f"as its president. Choose your password here:\n\n{link}\n",
-            )
-            flash(f"Created {chapter.name}; {leader.full_name} was invited by e-mail.", "success")
-            return redirect(url_for("admin.chapter_detail", chapter_id=chapter.id))
+            ),
+        )
+    ):
+        chapter, leader = done.result
+        link = url_for(
+            "auth.accept_invitation",
+            token=accounts.invitation_token(leader.user),
+            _external=True,
+        )
+        mail.send(
+            leader.email,
+            f"You lead {chapter.name} on the chapter platform",
+            f"Hello {leader.user.first_name},\n\n{chapter.name} has been created with you "
+            f"as its president. Choose your password here:\n\n{link}\n",
+        )
+        flash(f"Created {chapter.name}; {leader.full_name} was invited by e-mail.", "success")
+        return redirect(url_for("admin.chapter_detail", chapter_id=chapter.id))
     return render_template("admin/new_chapter.html", form=form), form.status()
 
 

@@ -10,9 +10,8 @@ from chapter.attendance import reports as attendance_reports
 from chapter.attendance.forms import FollowUpForm
 from chapter.attendance.guest_rules import FollowUp
 from chapter.attendance.routes import my_chapter
-from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.forms import choices
+from chapter.forms import choices, saved
 from chapter.members import service as members
 from chapter.members.roles import Role
 from chapter.permissions import current_actor, current_chapter_id, role_required
@@ -45,22 +44,18 @@ def follow_up(guest_id: int) -> Response | tuple[str, int]:
     guest = guests.get_in_chapter(chapter_id, guest_id)
     form = FollowUpForm(obj=guest)
     form.responsible_id.choices = choices(members.active_choices(chapter_id), empty="Nobody yet")
-    if form.validate_on_submit():
-        try:
-            guests.update_follow_up(
-                guest,
-                form.follow_up.data,
-                form.responsible_id.data,
-                form.follow_up_note.data or "",
-                actor=current_actor(),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(f"Follow-up of {guest.name} saved.", "success")
-            return redirect(url_for("attendance.visitors"))
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: guests.update_follow_up(
+            guest,
+            form.follow_up.data,
+            form.responsible_id.data,
+            form.follow_up_note.data or "",
+            actor=current_actor(),
+        ),
+    ):
+        flash(f"Follow-up of {guest.name} saved.", "success")
+        return redirect(url_for("attendance.visitors"))
     return render_template(
         "attendance/follow_up.html", form=form, guest=guest, row=guests.follow_up_rows([guest])[0]
     ), form.status()

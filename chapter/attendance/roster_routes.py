@@ -11,9 +11,8 @@ from chapter.attendance.forms import RosterForm
 from chapter.attendance.routes import _meeting, today_for
 from chapter.attendance.rules import Palms
 from chapter.chapters.models import Chapter
-from chapter.errors import Conflict, RuleViolation
-from chapter.extensions import db
-from chapter.forms import ActionForm
+from chapter.errors import Conflict
+from chapter.forms import ActionForm, saved
 from chapter.meetings.models import Meeting
 from chapter.members import service as members
 from chapter.members.roles import Role
@@ -80,7 +79,8 @@ def roster(meeting_id: int) -> Response | tuple[str, int]:
         return _page(chapter, meeting, current, _fresh_form(current))
     if not form.validate():
         return _page(chapter, meeting, current, form, 422)
-    try:
+
+    def save() -> None:
         attendance.save_roster(
             meeting,
             chapter,
@@ -93,17 +93,16 @@ def roster(meeting_id: int) -> Response | tuple[str, int]:
         )
         if form.complete.data:
             attendance.complete_roster(meeting, chapter, actor=current_actor(), today=today)
-    except Conflict as error:
-        db.session.rollback()
+
+    try:
+        done = saved(form, save)
+    except Conflict as error:  # rolled back: show what the other leader saved
         fresh = attendance.load_roster(meeting, chapter, today)
         page_form = _fresh_form(fresh)
         page_form.form_errors.append(error.message)
         return _page(chapter, meeting, fresh, page_form, 409)
-    except RuleViolation as error:
-        db.session.rollback()
-        form.add_error(error)
+    if not done:
         return _page(chapter, meeting, attendance.load_roster(meeting, chapter, today), form, 422)
-    db.session.commit()
     flash("Roster completed." if form.complete.data else "Roster saved as a draft.", "success")
     return redirect(url_for("attendance.roster", meeting_id=meeting.id))
 
@@ -112,15 +111,12 @@ def roster(meeting_id: int) -> Response | tuple[str, int]:
 @role_required(Role.LEADER)
 def reopen(meeting_id: int) -> Response | tuple[str, int]:
     chapter, meeting = _meeting(meeting_id)
-    try:
-        attendance.reopen_roster(meeting, actor=current_actor())
-    except RuleViolation as error:
-        db.session.rollback()
+    refusal = ActionForm()
+    if not saved(refusal, lambda: attendance.reopen_roster(meeting, actor=current_actor())):
         current = attendance.load_roster(meeting, chapter, today_for(chapter))
         page_form = _fresh_form(current)
-        page_form.form_errors.append(error.message)
+        page_form.form_errors.append(refusal.error_text())
         return _page(chapter, meeting, current, page_form, 422)
-    db.session.commit()
     flash("Roster reopened: changes are possible again, and audited.", "success")
     return redirect(url_for("attendance.roster", meeting_id=meeting.id))
 

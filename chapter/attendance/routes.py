@@ -21,9 +21,8 @@ from chapter.attendance.rules import Palms, attendance_share
 from chapter.chapters import service as chapters
 from chapter.chapters.models import Chapter
 from chapter.db import utcnow
-from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.forms import ActionForm, DateRangeForm
+from chapter.forms import ActionForm, DateRangeForm, saved
 from chapter.meetings import service as meetings
 from chapter.meetings.models import Meeting
 from chapter.members import service as members
@@ -110,26 +109,22 @@ def detail(meeting_id: int) -> tuple[str, int]:
 def announce(meeting_id: int) -> BaseResponse | tuple[str, int]:
     chapter, meeting = _meeting(meeting_id)
     form = AnnounceForm()
-    if form.validate_on_submit():
-        try:
-            attendance.announce(
-                meeting,
-                current_member(),
-                form.status.data,  # type: ignore[arg-type]
-                substitute=form.substitute_details(),
-                note=form.note.data or "",
-                today=today_for(chapter),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(
-                "Thank you: the chapter knows. You can change this until the roster is completed.",
-                "success",
-            )
-            return redirect(url_for("attendance.detail", meeting_id=meeting.id))
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: attendance.announce(
+            meeting,
+            current_member(),
+            form.status.data,  # type: ignore[arg-type]
+            substitute=form.substitute_details(),
+            note=form.note.data or "",
+            today=today_for(chapter),
+        ),
+    ):
+        flash(
+            "Thank you: the chapter knows. You can change this until the roster is completed.",
+            "success",
+        )
+        return redirect(url_for("attendance.detail", meeting_id=meeting.id))
     return _detail_page(chapter, meeting, form, 422)
 
 
@@ -137,13 +132,13 @@ def announce(meeting_id: int) -> BaseResponse | tuple[str, int]:
 @role_required(Role.MEMBER)
 def withdraw(meeting_id: int) -> BaseResponse | tuple[str, int]:
     chapter, meeting = _meeting(meeting_id)
-    try:
-        attendance.withdraw_announcement(meeting, current_member())  # type: ignore[arg-type]
-    except RuleViolation as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    refusal = ActionForm()
+    if not saved(
+        refusal,
+        lambda: attendance.withdraw_announcement(meeting, current_member()),  # type: ignore[arg-type]
+    ):
+        flash(refusal.error_text(), "danger")
         return _detail_page(chapter, meeting, status=422)
-    db.session.commit()
     flash("Your announcement is withdrawn: see you at the meeting.", "success")
     return redirect(url_for("attendance.detail", meeting_id=meeting.id))
 
@@ -156,15 +151,13 @@ def _flash_rotation(changes: list[rotation.Change], chapter_id: int) -> None:
 
 def _leader_change(meeting_id: int, change, done: str) -> BaseResponse | tuple[str, int]:
     chapter, meeting = _meeting(meeting_id)
-    try:
-        changes = change(chapter, meeting)
-    except RuleViolation as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    refusal = ActionForm()
+    changed = saved(refusal, lambda: change(chapter, meeting))
+    if not changed:
+        flash(refusal.error_text(), "danger")
         return _detail_page(chapter, meeting, status=422)
-    db.session.commit()
     flash(done, "success")
-    _flash_rotation(changes, chapter.id)
+    _flash_rotation(changed.result, chapter.id)
     return redirect(url_for("attendance.detail", meeting_id=meeting.id))
 
 
@@ -200,23 +193,21 @@ def restore(meeting_id: int) -> BaseResponse | tuple[str, int]:
 def move(meeting_id: int) -> BaseResponse | tuple[str, int]:
     chapter, meeting = _meeting(meeting_id)
     form = DateForm(meets_on=meeting.meets_on)
-    if form.validate_on_submit():
-        try:
-            changes = meetings.move(
+    if form.validate_on_submit() and (
+        moved := saved(
+            form,
+            lambda: meetings.move(
                 meeting,
                 form.meets_on.data,
                 chapter,
                 actor=current_actor(),  # type: ignore[arg-type]
                 today=today_for(chapter),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash("The meeting is moved.", "success")
-            _flash_rotation(changes, chapter.id)
-            return redirect(url_for("attendance.detail", meeting_id=meeting.id))
+            ),
+        )
+    ):
+        flash("The meeting is moved.", "success")
+        _flash_rotation(moved.result, chapter.id)
+        return redirect(url_for("attendance.detail", meeting_id=meeting.id))
     return render_template("attendance/move.html", form=form, meeting=meeting), form.status()
 
 
@@ -225,22 +216,21 @@ def move(meeting_id: int) -> BaseResponse | tuple[str, int]:
 def new() -> BaseResponse | tuple[str, int]:
     chapter = my_chapter()
     form = DateForm()
-    if form.validate_on_submit():
-        try:
-            meeting, changes = meetings.add_extra(
+    if form.validate_on_submit() and (
+        added := saved(
+            form,
+            lambda: meetings.add_extra(
                 chapter,
                 form.meets_on.data,
                 actor=current_actor(),  # type: ignore[arg-type]
                 today=today_for(chapter),
-            )
-        except RuleViolation as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash("Extra meeting added.", "success")
-            _flash_rotation(changes, chapter.id)
-            return redirect(url_for("attendance.detail", meeting_id=meeting.id))
+            ),
+        )
+    ):
+        meeting, changes = added.result
+        flash("Extra meeting added.", "success")
+        _flash_rotation(changes, chapter.id)
+        return redirect(url_for("attendance.detail", meeting_id=meeting.id))
     return render_template("attendance/new.html", form=form), form.status()
 
 
@@ -312,12 +302,15 @@ def _summary_csv(rows: list[attendance_reports.SummaryRow], start: date, end: da
 def settings() -> BaseResponse | tuple[str, int]:
     chapter = my_chapter()
     form = ChapterSettingsForm(obj=chapter)
-    if form.validate_on_submit():
-        changes = chapters.update_settings(
-            chapter, form.settings(chapter), actor=current_actor(), today=today_for(chapter)
+    if form.validate_on_submit() and (
+        updated := saved(
+            form,
+            lambda: chapters.update_settings(
+                chapter, form.settings(chapter), actor=current_actor(), today=today_for(chapter)
+            ),
         )
-        db.session.commit()
-        _flash_rotation(changes, chapter.id)
+    ):
+        _flash_rotation(updated.result, chapter.id)
         flash("Chapter settings saved.", "success")
         return redirect(url_for("attendance.settings"))
     return render_template("attendance/settings.html", form=form, chapter=chapter), form.status()

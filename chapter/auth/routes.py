@@ -9,10 +9,12 @@ from werkzeug.wrappers import Response
 from chapter.auth import bp
 from chapter.auth import service as accounts
 from chapter.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from chapter.auth.models import User
 from chapter.chapters import service as chapters
 from chapter.db import utcnow
 from chapter.errors import RuleViolation
-from chapter.extensions import db, limiter
+from chapter.extensions import limiter
+from chapter.forms import saved
 from chapter.meetings import service as meetings
 from chapter.permissions import current_actor, public, signed_in
 from chapter.platform import mail
@@ -44,13 +46,17 @@ def login() -> Response | tuple[str, int]:
     if chapters.platform_is_empty():  # first run: create the chapter and its leader
         return redirect(url_for("admin.setup"))
     form = LoginForm()
-    if form.validate_on_submit():
+
+    def log_in() -> User | None:  # saved: a rehashed password; the schedule, extended
         user = accounts.authenticate(form.email.data or "", form.password.data or "")
-        if user is not None:
-            if user.member is not None:  # new weeks get their presenters too
-                meetings.refresh_schedule(user.member.chapter_id, utcnow())
-            db.session.commit()  # a rehashed password; the schedule, extended
-            login_user(user, remember=bool(form.remember.data))
+        if user is not None and user.member is not None:  # new weeks get their presenters
+            meetings.refresh_schedule(user.member.chapter_id, utcnow())
+        return user
+
+    if form.validate_on_submit():
+        done = saved(form, log_in)
+        if done and done.result is not None:
+            login_user(done.result, remember=bool(form.remember.data))
             return redirect(_safe_next(request.args.get("next")))
         form.form_errors.append(LOGIN_FAILED)
     return render_template("auth/login.html", form=form), form.status()
@@ -68,18 +74,15 @@ def logout() -> Response:
 @signed_in
 def change_password() -> Response | tuple[str, int]:
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(
-                current_actor(), form.current_password.data or "", form.new_password.data or ""
-            )
-        except RuleViolation as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
-            login_user(current_actor())  # keep this session after the change
-            flash("Your password has been changed.", "success")
-            return redirect(url_for("dashboard.index"))
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: accounts.change_password(
+            current_actor(), form.current_password.data or "", form.new_password.data or ""
+        ),
+    ):
+        login_user(current_actor())  # keep this session after the change
+        flash("Your password has been changed.", "success")
+        return redirect(url_for("dashboard.index"))
     return render_template("auth/change_password.html", form=form), form.status()
 
 
@@ -114,16 +117,12 @@ def _set_password_page(token: str, purpose: str, template: str) -> Response | tu
     except RuleViolation as error:
         return render_template("auth/link_invalid.html", message=error.message), 400
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.set_password(user, form.password.data or "")
-        except RuleViolation as error:
-            form.add_error(error)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash("Your password is set. Welcome!", "success")
-            return redirect(url_for("dashboard.index"))
+    if form.validate_on_submit() and saved(
+        form, lambda: accounts.set_password(user, form.password.data or "")
+    ):
+        login_user(user)
+        flash("Your password is set. Welcome!", "success")
+        return redirect(url_for("dashboard.index"))
     return render_template(template, form=form, user=user), form.status()
 
 

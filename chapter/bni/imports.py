@@ -177,7 +177,7 @@ def checksum(data: bytes) -> str:
 def stage(chapter_id: int, filename: str, data: bytes, *, actor: User, max_bytes: int) -> int:
     """Keep an uploaded file for its preview and confirmation; refuse what cannot be read."""
     if len(data) > max_bytes:
-        raise ImportRefused(f"The file is larger than {size_label(max_bytes)}.")
+        raise ImportRefused(f"The file is larger than {size_label(max_bytes)}.", field="file")
     read(data)  # refuse a broken or unknown file now, with its message
     db.session.execute(  # previews nobody confirmed within a day are dropped
         delete(ImportUpload).where(ImportUpload.created_at < utcnow() - STAGED_FOR)

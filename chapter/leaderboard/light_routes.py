@@ -13,8 +13,7 @@ from wtforms.validators import DataRequired, Length
 from chapter.chapters import service as chapters
 from chapter.db import utcnow
 from chapter.errors import RuleViolation
-from chapter.extensions import db
-from chapter.forms import BaseForm, choices
+from chapter.forms import BaseForm, choices, saved
 from chapter.leaderboard import bp, traffic_lights
 from chapter.leaderboard import service as leaderboard
 from chapter.leaderboard.scoring_presets import PRESETS
@@ -93,29 +92,35 @@ def light_settings() -> Response | tuple[str, int]:
     table_form = TableForm(prefix="table")
     if request.method == "GET":
         table_form.table.data = json.dumps(traffic_lights.table_data(chapter), indent=2)
-    try:
-        if preset_form.submit.data and preset_form.validate_on_submit():
-            traffic_lights.choose_preset(
+    if preset_form.submit.data and preset_form.validate_on_submit():
+        done = saved(
+            table_form,  # where the page shows a refusal, whichever form was sent
+            lambda: traffic_lights.choose_preset(
                 chapter, preset_form.preset.data or "", actor=current_actor()
-            )
-        elif table_form.submit.data and table_form.validate_on_submit():
-            try:
-                data = json.loads(table_form.table.data or "")
-            except json.JSONDecodeError as error:
-                raise RuleViolation(
-                    f"That is not valid JSON: {error.msg} (line {error.lineno}).", field="table"
-                ) from error
-            traffic_lights.save_table(chapter, data, actor=current_actor())
-        else:
-            status = 422 if request.method == "POST" else 200
-            return _settings_page(chapter, preset_form, table_form), status
-    except RuleViolation as error:
-        db.session.rollback()
-        table_form.add_error(error)
+            ),
+        )
+    elif table_form.submit.data and table_form.validate_on_submit():
+        done = saved(
+            table_form,
+            lambda: traffic_lights.save_table(chapter, _table(table_form), actor=current_actor()),
+        )
+    else:
+        status = 422 if request.method == "POST" else 200
+        return _settings_page(chapter, preset_form, table_form), status
+    if not done:
         return _settings_page(chapter, preset_form, table_form), 422
-    db.session.commit()
     flash("The chapter's scoring table is saved.", "success")
     return redirect(url_for("leaderboard.light_settings"))
+
+
+def _table(form: TableForm) -> object:
+    """The scoring table the leader typed, read as JSON (a RuleViolation at the field if not)."""
+    try:
+        return json.loads(form.table.data or "")
+    except json.JSONDecodeError as error:
+        raise RuleViolation(
+            f"That is not valid JSON: {error.msg} (line {error.lineno}).", field="table"
+        ) from error
 
 
 def _settings_page(chapter, preset_form: PresetForm, table_form: TableForm) -> str:

@@ -8,9 +8,8 @@ from werkzeug.wrappers import Response
 from chapter.chapters import service as chapters
 from chapter.chapters.models import Chapter
 from chapter.db import utcnow
-from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.forms import BaseForm, choices
+from chapter.forms import ActionForm, BaseForm, choices, saved
 from chapter.ledger import activities, bp, referrals, thanks
 from chapter.ledger.forms import (
     DisputeForm,
@@ -44,19 +43,6 @@ def colleagues(member: Member) -> list[tuple[int, str]]:
     ]
 
 
-def _saved(form: BaseForm, action, message: str, target: str) -> Response | None:
-    """Run a service call; commit and redirect, or put its error on the form."""
-    try:
-        action()
-    except RuleViolation as error:
-        db.session.rollback()
-        form.add_error(error)
-        return None
-    db.session.commit()
-    flash(message, "success")
-    return redirect(target)
-
-
 @bp.route("/referrals/new", methods=["GET", "POST"])
 @role_required(Role.MEMBER)
 def new_slip() -> Response | tuple[str, int]:
@@ -65,15 +51,11 @@ def new_slip() -> Response | tuple[str, int]:
     form.receiver_id.choices = choices(colleagues(member), empty="Choose a member")
     if request.method == "GET" and request.args.get("to", type=int):
         form.receiver_id.data = request.args.get("to", type=int)
-    if form.validate_on_submit():
-        done = _saved(
-            form,
-            lambda: referrals.pass_slip(member, chapter, form.details(), now=utcnow()),
-            "Referral passed. Thank you!",
-            url_for("referrals.given"),
-        )
-        if done:
-            return done
+    if form.validate_on_submit() and saved(
+        form, lambda: referrals.pass_slip(member, chapter, form.details(), now=utcnow())
+    ):
+        flash("Referral passed. Thank you!", "success")
+        return redirect(url_for("referrals.given"))
     return render_template("referrals/new.html", form=form), form.status()
 
 
@@ -136,17 +118,14 @@ def update_status(slip_id: int) -> Response | tuple[str, int]:
     member, _ = me()
     slip = referrals.get_visible(member, slip_id)
     form = StatusForm()
-    if form.validate_on_submit():
-        done = _saved(
-            form,
-            lambda: referrals.update_status(
-                slip, member, form.status.data, form.note.data or "", now=utcnow()
-            ),
-            "Status updated; the giver is told.",
-            url_for("referrals.slip", slip_id=slip_id),
-        )
-        if done:
-            return done
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: referrals.update_status(
+            slip, member, form.status.data, form.note.data or "", now=utcnow()
+        ),
+    ):
+        flash("Status updated; the giver is told.", "success")
+        return redirect(url_for("referrals.slip", slip_id=slip_id))
     return _slip_page(slip_id, status_form=form)
 
 
@@ -156,15 +135,14 @@ def void_slip(slip_id: int) -> Response | tuple[str, int]:
     member, _ = me()
     slip = referrals.get_visible(member, slip_id)
     form = VoidForm()
-    if form.validate_on_submit():
-        done = _saved(
-            form,
-            lambda: referrals.void_slip(slip, member, form.reason.data or "", now=utcnow()),
+    if form.validate_on_submit() and saved(
+        form, lambda: referrals.void_slip(slip, member, form.reason.data or "", now=utcnow())
+    ):
+        flash(
             "The slip is voided: it stays in the ledger, struck through, out of the totals.",
-            url_for("referrals.slip", slip_id=slip_id),
+            "success",
         )
-        if done:
-            return done
+        return redirect(url_for("referrals.slip", slip_id=slip_id))
     return _slip_page(slip_id, void_form=form)
 
 
@@ -180,16 +158,18 @@ def thank() -> Response | tuple[str, int]:
         if slip_id := request.args.get("slip_id", type=int):
             slip = referrals.get_visible(member, slip_id)
             form.slip_id.data, form.giver_id.data = slip.id, slip.giver_id
-    if form.validate_on_submit():
-        today = chapters.today_in(chapter, utcnow())
-        done = _saved(
-            form,
-            lambda: thanks.thank(member, chapter, form.details(), today=today, now=utcnow()),
-            "Thank-you recorded and credited; the giver is told.",
-            url_for("referrals.ledger", tab="received"),
-        )
-        if done:
-            return done
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: thanks.thank(
+            member,
+            chapter,
+            form.details(),
+            today=chapters.today_in(chapter, utcnow()),
+            now=utcnow(),
+        ),
+    ):
+        flash("Thank-you recorded and credited; the giver is told.", "success")
+        return redirect(url_for("referrals.ledger", tab="received"))
     return render_template("referrals/thank.html", form=form, chapter=chapter), form.status()
 
 
@@ -202,14 +182,12 @@ def void_thank_you(thank_you_id: int) -> Response:
     if not form.validate_on_submit():
         flash("Say why the thank-you is voided.", "danger")
         return redirect(url_for("referrals.ledger", tab="received"))
-    try:
-        thanks.void_thank_you(thank_you, member, form.reason.data or "", now=utcnow())
-    except RuleViolation as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    if saved(
+        form, lambda: thanks.void_thank_you(thank_you, member, form.reason.data or "", now=utcnow())
+    ):
         flash("The thank-you is voided.", "success")
+    else:
+        flash(form.error_text(), "danger")
     return redirect(url_for("referrals.ledger", tab="received"))
 
 
@@ -222,24 +200,21 @@ def new_one_to_one() -> Response | tuple[str, int]:
     today = chapters.today_in(chapter, utcnow())
     if request.method == "GET":
         form.met_on.data = today
-    if form.validate_on_submit():
-        done = _saved(
-            form,
-            lambda: activities.log_one_to_one(
-                member,
-                chapter,
-                form.other_id.data,
-                form.met_on.data,  # type: ignore[arg-type]
-                form.place.data or "",
-                form.notes.data or "",
-                today=today,
-                now=utcnow(),
-            ),
-            "One-to-one logged; it shows for both of you.",
-            url_for("referrals.ledger", tab="activity"),
-        )
-        if done:
-            return done
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: activities.log_one_to_one(
+            member,
+            chapter,
+            form.other_id.data,
+            form.met_on.data,  # type: ignore[arg-type]
+            form.place.data or "",
+            form.notes.data or "",
+            today=today,
+            now=utcnow(),
+        ),
+    ):
+        flash("One-to-one logged; it shows for both of you.", "success")
+        return redirect(url_for("referrals.ledger", tab="activity"))
     return render_template("referrals/one_to_one.html", form=form), form.status()
 
 
@@ -248,17 +223,12 @@ def _one_to_one_action(entry_id: int, call, message: str) -> Response:
     entry = activities.get_one_to_one(member, entry_id)
     form = DisputeForm() if call == "dispute" else VoidForm()
     reason = form.reason.data or "" if form.validate_on_submit() else ""
-    try:
-        if call == "dispute":
-            activities.dispute(entry, member, reason, now=utcnow())
-        else:
-            activities.void_one_to_one(entry, member, reason, now=utcnow())
-    except RuleViolation as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    act = activities.dispute if call == "dispute" else activities.void_one_to_one
+    refusal = ActionForm()  # the service's reason, without the form's own checks
+    if saved(refusal, lambda: act(entry, member, reason, now=utcnow())):
         flash(message, "success")
+    else:
+        flash(refusal.error_text(), "danger")
     return redirect(url_for("referrals.ledger", tab="activity"))
 
 
@@ -282,23 +252,20 @@ def new_education() -> Response | tuple[str, int]:
     today = chapters.today_in(chapter, utcnow())
     if request.method == "GET":
         form.earned_on.data = today
-    if form.validate_on_submit():
-        done = _saved(
-            form,
-            lambda: activities.log_education(
-                member,
-                chapter,
-                form.earned_on.data,
-                form.topic.data or "",  # type: ignore[arg-type]
-                form.credits.data or 0,
-                today=today,
-                now=utcnow(),
-            ),
-            "Education credits logged.",
-            url_for("referrals.ledger", tab="activity"),
-        )
-        if done:
-            return done
+    if form.validate_on_submit() and saved(
+        form,
+        lambda: activities.log_education(
+            member,
+            chapter,
+            form.earned_on.data,
+            form.topic.data or "",  # type: ignore[arg-type]
+            form.credits.data or 0,
+            today=today,
+            now=utcnow(),
+        ),
+    ):
+        flash("Education credits logged.", "success")
+        return redirect(url_for("referrals.ledger", tab="activity"))
     return render_template("referrals/education.html", form=form), form.status()
 
 
@@ -306,6 +273,5 @@ def new_education() -> Response | tuple[str, int]:
 @role_required(Role.MEMBER)
 def read_notifications() -> Response:
     member, _ = me()
-    notifications.mark_all_read(member.id)
-    db.session.commit()
+    saved(ActionForm(), lambda: notifications.mark_all_read(member.id))
     return redirect(url_for("dashboard.index"))

@@ -11,7 +11,7 @@ from chapter.chapters import service as chapters
 from chapter.db import utcnow
 from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.forms import ActionForm
+from chapter.forms import ActionForm, saved
 from chapter.members import bp
 from chapter.members import service as members
 from chapter.members.forms import MemberForm, PositionForm, ProfileForm
@@ -57,9 +57,9 @@ def edit_profile() -> Response | tuple[str, int]:
     member = current_member()
     assert member is not None  # noqa: S101 - role_required(MEMBER) guarantees it
     form = ProfileForm(obj=member)
-    if form.validate_on_submit():
-        members.update_profile(member, form.details(), actor=current_actor())
-        db.session.commit()
+    if form.validate_on_submit() and saved(
+        form, lambda: members.update_profile(member, form.details(), actor=current_actor())
+    ):
         flash("Your profile is saved.", "success")
         return redirect(url_for("members.detail", member_id=member.id))
     return render_template("members/edit_profile.html", form=form, member=member), form.status()
@@ -118,25 +118,24 @@ def new() -> Response | tuple[str, int]:
             form.email.data = guest.email
             form.business_name.data = guest.business_name
             form.phone.data = guest.phone
-    if form.validate_on_submit():
-        try:
-            member, changes = members.add_member_with_changes(
-                chapter_id, form.details(), actor=current_actor(), today=_today()
-            )
-            if guest is not None:
-                guests.mark_joined(guest, member, actor=current_actor())
-        except RuleViolation as error:
-            db.session.rollback()
-            form.add_error(error)
+
+    def add() -> tuple[Member, list[rotation.Change]]:
+        member, changes = members.add_member_with_changes(
+            chapter_id, form.details(), actor=current_actor(), today=_today()
+        )
+        if guest is not None:
+            guests.mark_joined(guest, member, actor=current_actor())
+        return member, changes
+
+    if form.validate_on_submit() and (added := saved(form, add)):
+        member, changes = added.result
+        _flash_rotation(changes, chapter_id)
+        if form.send_invitation.data:
+            _invite(member)
+            flash(f"Added {member.full_name} and e-mailed an invitation.", "success")
         else:
-            db.session.commit()
-            _flash_rotation(changes, chapter_id)
-            if form.send_invitation.data:
-                _invite(member)
-                flash(f"Added {member.full_name} and e-mailed an invitation.", "success")
-            else:
-                flash(f"Added {member.full_name}.", "success")
-            return redirect(url_for("members.detail", member_id=member.id))
+            flash(f"Added {member.full_name}.", "success")
+        return redirect(url_for("members.detail", member_id=member.id))
     return render_template("members/new.html", form=form, guest=guest), form.status()
 
 
@@ -150,16 +149,11 @@ def edit(member_id: int) -> Response | tuple[str, int]:
     )
     del form.send_invitation
     form.set_sponsor_choices(members.sponsor_choices(member.chapter_id, exclude_id=member.id))
-    if form.validate_on_submit():
-        try:
-            members.update_member(member, form.details(), actor=current_actor())
-        except RuleViolation as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(f"Saved {member.full_name}.", "success")
-            return redirect(url_for("members.detail", member_id=member.id))
+    if form.validate_on_submit() and saved(
+        form, lambda: members.update_member(member, form.details(), actor=current_actor())
+    ):
+        flash(f"Saved {member.full_name}.", "success")
+        return redirect(url_for("members.detail", member_id=member.id))
     return render_template("members/edit.html", form=form, member=member), form.status()
 
 
@@ -170,24 +164,25 @@ def _flash_rotation(changes: list[rotation.Change], chapter_id: int) -> None:
         flash("Presentation rotation updated: " + rotation.describe_changes(changes, names), "info")
 
 
-def _detail_refused(member_id: int, error: RuleViolation) -> tuple[str, int]:
+def _detail_refused(member_id: int, refusal: str) -> tuple[str, int]:
     """The member's page again, with the reason a one-button action was refused (422)."""
     member = members.get_in_chapter(current_chapter_id(), member_id)
     return render_template(
-        "members/detail.html", member=member, action_form=ActionForm(), refusal=error.message
+        "members/detail.html", member=member, action_form=ActionForm(), refusal=refusal
     ), 422
 
 
 def _status_action(member_id: int, status: MemberStatus, done: str) -> Response | tuple[str, int]:
     member = members.get_in_chapter(current_chapter_id(), member_id)
-    try:
-        changes = members.change_status(member, status, actor=current_actor(), today=_today())
-    except RuleViolation as error:
-        db.session.rollback()
-        return _detail_refused(member_id, error)
-    db.session.commit()
+    refusal = ActionForm()
+    changed = saved(
+        refusal,
+        lambda: members.change_status(member, status, actor=current_actor(), today=_today()),
+    )
+    if not changed:
+        return _detail_refused(member_id, refusal.error_text())
     flash(f"{member.full_name} {done}.", "success")
-    _flash_rotation(changes, member.chapter_id)
+    _flash_rotation(changed.result, member.chapter_id)
     return redirect(url_for("members.detail", member_id=member_id))
 
 
@@ -214,16 +209,11 @@ def reactivate(member_id: int) -> Response | tuple[str, int]:
 def position(member_id: int) -> Response | tuple[str, int]:
     member = members.get_in_chapter(current_chapter_id(), member_id)
     form = PositionForm(position=member.position)
-    if form.validate_on_submit():
-        try:
-            members.assign_position(member, form.position.data, actor=current_actor())
-        except RuleViolation as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(f"Saved {member.full_name}'s leadership position.", "success")
-            return redirect(url_for("members.detail", member_id=member.id))
+    if form.validate_on_submit() and saved(
+        form, lambda: members.assign_position(member, form.position.data, actor=current_actor())
+    ):
+        flash(f"Saved {member.full_name}'s leadership position.", "success")
+        return redirect(url_for("members.detail", member_id=member.id))
     return render_template("members/position.html", form=form, member=member), form.status()
 
 
@@ -234,6 +224,6 @@ def invite(member_id: int) -> Response | tuple[str, int]:
     try:
         _invite(member)
     except RuleViolation as error:
-        return _detail_refused(member_id, error)
+        return _detail_refused(member_id, error.message)
     flash(f"Invitation e-mailed to {member.email}.", "success")
     return redirect(url_for("members.detail", member_id=member.id))

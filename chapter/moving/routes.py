@@ -8,8 +8,7 @@ from werkzeug.wrappers import Response
 from chapter.bni import import_writes, imports
 from chapter.db import utcnow
 from chapter.errors import ChapterError
-from chapter.extensions import db
-from chapter.forms import ActionForm
+from chapter.forms import ActionForm, saved
 from chapter.members import service as members
 from chapter.members.roles import Role
 from chapter.moving import bp
@@ -27,22 +26,20 @@ def _max_bytes() -> int:
 @role_required(Role.LEADER)
 def upload() -> Page:
     form = UploadForm()
-    if form.validate_on_submit():
-        data = form.file.data.read(_max_bytes() + 1)
-        try:
-            upload_id = imports.stage(
+    if form.validate_on_submit() and (
+        staged := saved(
+            form,
+            lambda: imports.stage(
                 current_chapter_id(),
                 form.file.data.filename or "",
-                data,
+                form.file.data.read(_max_bytes() + 1),
                 actor=current_actor(),
                 max_bytes=_max_bytes(),
-            )
-        except ChapterError as error:
-            db.session.rollback()
-            form.file.errors = [error.message]
-        else:
-            db.session.commit()
-            return redirect(url_for("imports.preview", upload_id=upload_id))
+            ),
+            refused=ChapterError,
+        )
+    ):
+        return redirect(url_for("imports.preview", upload_id=staged.result))
     history = import_writes.batches(current_chapter_id())
     return render_template(
         "imports/upload.html",
@@ -94,16 +91,16 @@ def preview(upload_id: int) -> Page:
             plan = imports.plan(
                 upload, choices=choices, meeting_on=form.meeting_on.data, period=period
             )
-        if confirming:
-            try:
-                batch = import_writes.confirm(plan, actor=current_actor(), now=utcnow())
-            except ChapterError as error:
-                db.session.rollback()
-                form.add_error(error)
-            else:
-                db.session.commit()
-                flash(f"Imported {upload.filename}: {_summary(batch.counts['new'])}.", "success")
-                return redirect(url_for("imports.upload"))
+        if confirming and (
+            confirmed := saved(
+                form,
+                lambda: import_writes.confirm(plan, actor=current_actor(), now=utcnow()),
+                refused=ChapterError,
+            )
+        ):
+            counts = confirmed.result.counts["new"]
+            flash(f"Imported {upload.filename}: {_summary(counts)}.", "success")
+            return redirect(url_for("imports.upload"))
     status = 422 if form.has_errors() else 200
     return render_template(
         "imports/preview.html",
@@ -127,7 +124,8 @@ def undo(batch_id: int) -> Page:
     if not form.validate_on_submit():
         return redirect(url_for("imports.upload"))
     batch = import_writes.get_batch(current_chapter_id(), batch_id)
-    import_writes.undo(batch, actor=current_actor(), now=utcnow())
-    db.session.commit()
-    flash(f"Import of {batch.filename} undone: its rows are voided.", "success")
+    if saved(form, lambda: import_writes.undo(batch, actor=current_actor(), now=utcnow())):
+        flash(f"Import of {batch.filename} undone: its rows are voided.", "success")
+    else:
+        flash(form.error_text(), "danger")
     return redirect(url_for("imports.upload"))

@@ -8,9 +8,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from chapter.chapters import service as chapters
 from chapter.db import utcnow
-from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.forms import ActionForm, BaseForm, choices
+from chapter.forms import ActionForm, BaseForm, choices, saved
 from chapter.meetings import calendar_feeds
 from chapter.members import service as members
 from chapter.members.roles import Role
@@ -83,13 +82,10 @@ def _done(form: BaseForm, action, message) -> BaseResponse | tuple[str, int]:
     if not form.validate_on_submit():
         errors = [e for field_errors in form.errors.values() for e in field_errors]
         return _page("; ".join(errors) or "Check the form.", 422)
-    try:
-        result = action()
-    except RuleViolation as error:
-        db.session.rollback()
-        return _page(error.message, 422)
-    db.session.commit()
-    flash(message(result) if callable(message) else message, "success")
+    done = saved(form, action)
+    if not done:
+        return _page(form.error_text(), 422)
+    flash(message(done.result) if callable(message) else message, "success")
     return redirect(url_for("rotation.index"))
 
 
