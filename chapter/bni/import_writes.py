@@ -28,6 +28,7 @@ from chapter.bni.reports import (
     SlipType,
     name_key,
 )
+from chapter.chapters import service as chapters
 from chapter.chapters.models import Chapter
 from chapter.errors import Conflict, NotFound, RuleViolation
 from chapter.extensions import db
@@ -41,6 +42,7 @@ from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
 from chapter.members.service import MemberDetails
 from chapter.platform import audit
+from chapter.rotation import service as rotation
 
 IMPORTED = "Imported from BNI Connect"
 PALMS_LETTERS = {"p": Palms.PRESENT, "a": Palms.ABSENT, "l": Palms.LATE, "m": Palms.MEDICAL}
@@ -91,7 +93,7 @@ def _confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch:
     )
     db.session.add(batch)
     db.session.flush()
-    today = now.date()
+    today = chapters.today_in(chapter, now)  # the chapter's own date, not UTC's
     writer = _Writer(chapter, batch, meeting, plan, today)
     writer.create_members()
     for pending in plan.pending:
@@ -112,6 +114,9 @@ def _confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch:
         after={"file": batch.filename, "checksum": batch.checksum, **batch.counts},
     )
     db.session.flush()
+    # Members the file added, dropped or brought back, and a meeting it added: the
+    # presentation rotation follows once, as it does after a leader's own changes.
+    rotation.follow_changes(chapter.id, actor=actor, today=today)
     return batch
 
 
