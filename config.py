@@ -52,6 +52,9 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Chapter platform <no-reply@chapter.invalid>"
+    # Where members reach the app: links in scheduled mail (sent by the CLI, outside any
+    # request) start here.
+    PUBLIC_URL = "http://127.0.0.1:5000"
 
     # Behind a reverse proxy: how many proxies set X-Forwarded-* (0: trust none).
     PROXY_HOPS = 0

@@ -90,6 +90,7 @@ ROUTE_MODULES = (
     "chapter.leaderboard.routes",
     "chapter.moving.export_routes",
     "chapter.moving.routes",
+    "chapter.digests.routes",
 )
 # (blueprint's module, URL prefix), in the order they are registered
 BLUEPRINTS = (
@@ -103,6 +104,7 @@ BLUEPRINTS = (
     ("chapter.rotation", None),
     ("chapter.leaderboard", None),
     ("chapter.moving", "/moving"),
+    ("chapter.digests", None),
 )
 
 

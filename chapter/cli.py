@@ -12,6 +12,7 @@ from chapter.auth import service as accounts
 from chapter.chapters import service as chapters
 from chapter.db import utcnow
 from chapter.demo import service as demo
+from chapter.digests import sending
 from chapter.errors import RuleViolation
 from chapter.extensions import db
 from chapter.leaderboard import weekly_totals
@@ -129,6 +130,18 @@ def schedule() -> None:
     added = meetings.refresh_all_schedules(utcnow())
     db.session.commit()
     click.echo(f"Added {added} meeting(s).")
+
+
+@chapter_cli.command("send-due-mail")
+def send_due_mail() -> None:
+    """Send the weekly digests and reminders that are due (run every few minutes: cron or a
+    systemd timer). Idempotent: what was sent is recorded, so a re-run or a second host sends
+    nothing twice, and mail a failing SMTP server refused is retried by the next run."""
+    report = sending.send_due_mail(utcnow(), commit=db.session.commit)
+    db.session.commit()
+    click.echo(report.summary())
+    if report.failed:
+        raise SystemExit(1)
 
 
 @chapter_cli.command("rebuild-weekly-totals")

@@ -8,6 +8,7 @@ from chapter.attendance import models as attendance_models
 from chapter.auth import models as auth_models
 from chapter.bni import models as bni_models
 from chapter.chapters import models as chapters_models
+from chapter.digests import models as digests_models
 from chapter.leaderboard import models as leaderboard_models
 from chapter.ledger import models as ledger_models
 from chapter.meetings import models as meetings_models
@@ -21,6 +22,7 @@ MODULES = (
     auth_models,
     bni_models,
     chapters_models,
+    digests_models,
     guest_models,
     leaderboard_models,
     ledger_models,
