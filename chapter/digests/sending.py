@@ -154,6 +154,7 @@ def _digests(
                 {
                     "chapter": chapter,
                     "week_on": held.meets_on,
+                    "roster_completed": held.roster_is_completed,
                     "leader": chapter_week,
                     "first_name": leader.user.first_name,
                 },

@@ -107,6 +107,10 @@ def test_after_the_last_roster_one_digest_per_member_and_the_leaders_then_nothin
     assert sorted(leader_digests) == sorted(leaders)
     assert len(inbox.messages) == len(members) + len(leaders) == 24 + 3
     assert "Sent 27 mail(s): 24 digest, 3 leader digest, 0 reminder." in output
+    [leader_mail] = [m for m in inbox.to("leader@demo.example") if m["X-Chapter-Mail"] != "digest"]
+    leader_text = parts(leader_mail)[0]
+    assert "- Present: 24" in leader_text
+    assert "not completed yet" not in leader_text
 
     again = run(mail_app, RUN_AT)
     assert len(inbox.messages) == 27
