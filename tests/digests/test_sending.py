@@ -5,6 +5,7 @@ through the link stops the next run's mail of that kind."""
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, date, datetime
 
 import time_machine
@@ -14,6 +15,7 @@ from chapter.attendance import service as attendance
 from chapter.attendance.rules import Palms
 from chapter.chapters.models import Chapter
 from chapter.demo import service as demo
+from chapter.digests import sending
 from chapter.digests.models import MailDelivery
 from chapter.extensions import db
 from chapter.ledger.models import ReferralSlip, ThankYou
@@ -253,3 +255,26 @@ def test_reminders_go_out_the_day_before_and_their_own_unsubscribe_stops_only_th
     inbox.messages.clear()
     run(mail_app, DAY_AFTER_NEXT)
     assert presenter in {m["To"] for m in inbox.messages if m["X-Chapter-Mail"] == "digest"}
+
+
+def test_two_runs_at_once_never_send_a_mail_twice(
+    app: Flask, mail_app: Flask, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, _ = smtp
+    load_demo_with_last_roster_completed(app)
+    reports = []
+
+    def one_run() -> None:
+        with mail_app.app_context():
+            reports.append(sending.send_due_mail(RUN_AT, commit=db.session.commit))
+            db.session.remove()
+
+    runs = [threading.Thread(target=one_run) for _ in range(2)]
+    for thread in runs:
+        thread.start()
+    for thread in runs:
+        thread.join(timeout=120)
+
+    sent = [(m["To"], m["X-Chapter-Mail"]) for m in inbox.messages]
+    assert len(sent) == len(set(sent)) == 27
+    assert sum(report.total for report in reports) == 27
