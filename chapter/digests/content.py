@@ -267,7 +267,11 @@ def leader_digest(
         at_limit=at_limit,
         near_limit=near,
         guests=[Person(g.name, g.business_name) for g in to_contact],
-        renewals=[Person(m.full_name, f"{m.renewal_on:%Y-%m-%d}") for m in active if m.id in due],
+        renewals=[
+            Person(m.full_name, f"{m.renewal_on.day} {m.renewal_on:%b %Y}")
+            for m in active
+            if m.id in due
+        ],
         unconfirmed=[
             Slot(m.meets_on, tuple(names.get(i, "") for i in presenters.get(m.id, [])))
             for m in ahead
