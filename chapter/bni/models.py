@@ -118,6 +118,7 @@ class OpeningBalance(Imported, Base):
     one_to_ones: Mapped[int] = mapped_column(Integer, default=0)
     education_credits: Mapped[int] = mapped_column(Integer, default=0)
     tyfcb_credited_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    testimonials: Mapped[int] = mapped_column(Integer, default=0)  # T, where the file has it
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
@@ -135,4 +136,5 @@ BALANCE_COLUMNS = (
     "one_to_ones",
     "education_credits",
     "tyfcb_credited_cents",
+    "testimonials",
 )

@@ -20,6 +20,7 @@ COUNT_COLUMNS = (
     "one_to_ones",
     "visitors",
     "education_credits",
+    "testimonials",
     "present",
     "absent",
     "late",
@@ -78,6 +79,7 @@ class WeeklyTotal(Base):
     one_to_ones: Mapped[int] = mapped_column(Integer, default=0)
     visitors: Mapped[int] = mapped_column(Integer, default=0)
     education_credits: Mapped[int] = mapped_column(Integer, default=0)
+    testimonials: Mapped[int] = mapped_column(Integer, default=0)  # given by the member
     present: Mapped[int] = mapped_column(Integer, default=0)
     absent: Mapped[int] = mapped_column(Integer, default=0)
     late: Mapped[int] = mapped_column(Integer, default=0)
@@ -104,6 +106,7 @@ class ChapterWeeklyTotal(Base):
     one_to_ones: Mapped[int] = mapped_column(Integer, default=0)
     visitors: Mapped[int] = mapped_column(Integer, default=0)
     education_credits: Mapped[int] = mapped_column(Integer, default=0)
+    testimonials: Mapped[int] = mapped_column(Integer, default=0)  # given by the member
     present: Mapped[int] = mapped_column(Integer, default=0)
     absent: Mapped[int] = mapped_column(Integer, default=0)
     late: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,9 +1,10 @@
 """The per-member, per-week summary behind leaderboards and reports.
 
-Every flush that touches a slip, thank-you, one-to-one, education credit, attendance row,
-visit or meeting marks the affected (member, week) pairs; just before the commit those pairs
-are recomputed from the raw rows by the same aggregate that ``rebuild`` uses, in the same
-transaction. So the summary is never out of step, and rebuilding from scratch agrees with it.
+Every flush that touches a slip, thank-you, one-to-one, education credit, testimonial,
+attendance row, visit or meeting marks the affected (member, week) pairs; just before the
+commit those pairs are recomputed from the raw rows by the same aggregate that ``rebuild``
+uses, in the same transaction. So the summary is never out of step, and rebuilding from
+scratch agrees with it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from chapter.attendance.guest_models import Visit
 from chapter.attendance.models import Attendance
 from chapter.extensions import db
 from chapter.leaderboard.models import COLUMNS, LETTER_COLUMNS, ChapterWeeklyTotal, WeeklyTotal
-from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou
+from chapter.ledger.models import (
+    EducationCredit,
+    OneToOne,
+    ReferralSlip,
+    Testimonial,
+    ThankYou,
+)
 from chapter.ledger.rules import SlipKind
 from chapter.meetings.models import Meeting
 
@@ -106,6 +113,17 @@ def aggregate(
     )
     for member_id, week_on, credits in rows:
         totals[(member_id, week_on)]["education_credits"] += int(credits)
+    rows = db.session.execute(  # counted for the giver, as the PALMS T column counts them
+        db.select(Testimonial.giver_id, Testimonial.week_on, func.count())
+        .where(
+            Testimonial.chapter_id == chapter_id,
+            Testimonial.voided_at.is_(None),
+            *_filters(Testimonial.giver_id, Testimonial.week_on, members, weeks),
+        )
+        .group_by(Testimonial.giver_id, Testimonial.week_on)
+    )
+    for member_id, week_on, count in rows:
+        totals[(member_id, week_on)]["testimonials"] += count
     held = and_(
         Meeting.chapter_id == chapter_id,
         Meeting.is_cancelled.is_(False),
@@ -224,6 +242,8 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             _mark(session, obj.chapter_id, obj.other_id, obj.week_on)
         elif isinstance(obj, EducationCredit):
             _mark(session, obj.chapter_id, obj.member_id, obj.week_on)
+        elif isinstance(obj, Testimonial):
+            _mark(session, obj.chapter_id, obj.giver_id, obj.week_on)
         elif isinstance(obj, Attendance | Visit) and obj.meeting_id is not None:
             session.info.setdefault(DIRTY_MEETINGS, set()).add(obj.meeting_id)
         elif isinstance(obj, Meeting) and obj.id is not None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from chapter.bni.models import Imported
 from chapter.db import Base, Timestamps, UTCDateTime, utcnow
-from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus
+from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus, TestimonialKind
 from chapter.platform.enums import enum_column
 
 
@@ -160,3 +160,30 @@ class EducationCredit(Imported, Voidable, Timestamps, Base):
     earned_on: Mapped[date]
     credits: Mapped[int] = mapped_column(SmallInteger, default=1)
     topic: Mapped[str] = mapped_column(String(200))
+
+
+class Testimonial(Imported, Voidable, Timestamps, Base):
+    """A member's testimonial for another member (spoken at a meeting or written): counted for
+    the giver, like other ledger entries, in the week it was recorded for. The receiver may
+    publish its text on their profile when the giver allows it (``may_publish``)."""
+
+    __test__ = False  # pytest: a "Test..." name that is not a test
+
+    __tablename__ = "testimonials"
+    __table_args__ = (
+        CheckConstraint("giver_id <> receiver_id", name="not_to_self"),
+        Index("ix_testimonials_chapter_id_week_on", "chapter_id", "week_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="RESTRICT"))
+    giver_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"), index=True)
+    receiver_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="RESTRICT"), index=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="RESTRICT"))
+    week_on: Mapped[date]  # the date of that meeting: what periods and leaderboards filter on
+    given_on: Mapped[date]
+    kind: Mapped[TestimonialKind] = mapped_column(enum_column(TestimonialKind, "testimonial_kind"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    may_publish: Mapped[bool] = mapped_column(default=False)

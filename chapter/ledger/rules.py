@@ -44,6 +44,19 @@ class BusinessType(StrEnum):
         return {"new": "New business", "repeat": "Repeat business"}[self.value]
 
 
+class TestimonialKind(StrEnum):
+    """How a testimonial was given: spoken at a meeting, or written."""
+
+    __test__ = False  # pytest: a "Test..." name that is not a test
+
+    SPOKEN = "spoken"
+    WRITTEN = "written"
+
+    @property
+    def label(self) -> str:
+        return {"spoken": "Spoken at a meeting", "written": "Written"}[self.value]
+
+
 class EntryType(StrEnum):
     """The kinds of rows in a chapter's ledger."""
 

@@ -15,16 +15,24 @@ from chapter.auth.models import User
 from chapter.bni.models import OpeningBalance
 from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou, Voidable
+from chapter.ledger.models import (
+    EducationCredit,
+    OneToOne,
+    ReferralSlip,
+    Testimonial,
+    ThankYou,
+    Voidable,
+)
 from chapter.platform import audit
 
-LedgerEntry = ReferralSlip | ThankYou | OneToOne | EducationCredit | OpeningBalance
+LedgerEntry = ReferralSlip | ThankYou | OneToOne | EducationCredit | Testimonial | OpeningBalance
 
 NOUNS: dict[type, str] = {
     ReferralSlip: "slip",
     ThankYou: "thank-you",
     OneToOne: "one-to-one",
     EducationCredit: "education credit",
+    Testimonial: "testimonial",
     OpeningBalance: "opening balance",
 }
 

@@ -18,7 +18,8 @@ class Notification(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     text: Mapped[str] = mapped_column(String(300))
-    # What it is about, for the link on the dashboard: "slip", "thank_you", "one_to_one".
+    # What it is about, for the link on the dashboard: "slip", "thank_you", "one_to_one",
+    # "testimonial".
     subject_type: Mapped[str] = mapped_column(String(32), default="")
     subject_id: Mapped[int | None]
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -15,8 +15,8 @@ from sqlalchemy import func
 
 from chapter.chapters.models import Chapter
 from chapter.extensions import db
-from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou
-from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus
+from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, Testimonial, ThankYou
+from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus, TestimonialKind
 from chapter.members.models import Member
 from chapter.platform.notification_models import Notification
 from tests.conftest import People, Person
@@ -113,6 +113,23 @@ class EducationFactory(Base):
     earned_on = factory.LazyFunction(home_today)
     credits = 1
     topic = "Networking basics"
+
+
+class TestimonialFactory(Base):
+    __test__ = False  # pytest: a "Test..." name that is not a test
+
+    class Meta:
+        model = Testimonial
+
+    chapter_id = None
+    giver_id = None
+    receiver_id = None
+    meeting_id = None
+    week_on = factory.LazyFunction(home_today)
+    given_on = factory.LazyFunction(home_today)
+    kind = TestimonialKind.SPOKEN
+    text = ""
+    may_publish = False
 
 
 def add_home_member(app: Flask, people: People, **fields: object) -> Person:
