@@ -26,8 +26,20 @@ MEASURES = {
     "education_credits": "education credits",
     "tyfcb": "TYFCB credited",
     "attendance": "meetings attended (share)",
-    "testimonials": "testimonials (not recorded on this platform)",
+    "testimonials": "testimonials given",
 }
+# What one of each counted measure is called, singular and plural, for targets in words.
+NOUNS = {
+    "referrals_given": ("referral given", "referrals given"),
+    "visitors": ("visitor", "visitors"),
+    "absences": ("absence", "absences"),
+    "lates": ("late", "lates"),
+    "equivalent_absences": ("equivalent absence", "equivalent absences"),
+    "one_to_ones": ("one-to-one", "one-to-ones"),
+    "education_credits": ("education credit", "education credits"),
+    "testimonials": ("testimonial given", "testimonials given"),
+}
+WINDOW_WEEKS = 26  # a six-month window, for the thresholds printed without a member's weeks
 PER = ("count", "week", "month")
 COLOURS = ("green", "amber", "red", "grey")
 WEEKS_PER_MONTH = Decimal("4.345")
@@ -54,6 +66,10 @@ class Metric:
     def maximum(self) -> int:
         return max((band.points for band in self.bands), default=0)
 
+    def band_words(self, band: Band) -> str:
+        """A band's threshold in words over a typical six-month window (printed tables)."""
+        return target_words(self, band, WINDOW_WEEKS)
+
 
 @dataclass(frozen=True)
 class ScoringTable:
@@ -66,6 +82,11 @@ class ScoringTable:
     @property
     def maximum(self) -> int:
         return sum(metric.maximum for metric in self.metrics if metric.scored)
+
+    @property
+    def window_weeks(self) -> int:
+        """The weeks printed thresholds assume (a six-month window)."""
+        return WINDOW_WEEKS
 
 
 def _number(value: Any, where: str) -> Decimal:
@@ -164,6 +185,7 @@ class Measures:
     one_to_ones: int = 0
     education_credits: int = 0
     tyfcb_cents: int = 0
+    testimonials: int = 0  # given by the member
     attended: int = 0  # present, late or substitute (chapter.attendance.rules)
     counted_meetings: int | None = None  # meetings the attendance share counts; None: weeks
 
@@ -174,9 +196,12 @@ class Measures:
         return AttendanceShare(self.attended, counted).percent
 
 
-def value_of(metric: Metric, measures: Measures) -> Decimal:
-    """The number a metric judges: a count, or a rate per week or per month."""
-    raw = {
+def count_of(metric: Metric, measures: Measures) -> int | None:
+    """The whole count a metric judges (before any per-week or per-month rate), or None
+    where it judges money (TYFCB) or the attendance share."""
+    if metric.measure == "tyfcb" or (metric.measure == "attendance" and metric.per == "week"):
+        return None
+    return {
         "referrals_given": measures.referrals_given,
         "visitors": measures.visitors,
         "absences": measures.absences,
@@ -184,21 +209,74 @@ def value_of(metric: Metric, measures: Measures) -> Decimal:
         "equivalent_absences": measures.absences + measures.lates // 3,
         "one_to_ones": measures.one_to_ones,
         "education_credits": measures.education_credits,
-        "tyfcb": Decimal(measures.tyfcb_cents) / 100,
         "attendance": measures.attended,
-        "testimonials": 0,
+        "testimonials": measures.testimonials,
     }[metric.measure]
-    value = Decimal(raw)
+
+
+def _rate(count: Decimal, per: str, weeks: int) -> Decimal:
+    if per == "week" and weeks:
+        count /= weeks
+    elif per == "month" and weeks:
+        count /= Decimal(weeks) / WEEKS_PER_MONTH
+    return count.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def value_of(metric: Metric, measures: Measures) -> Decimal:
+    """The number a metric judges: a count, or a rate per week or per month (to hundredths)."""
     if metric.measure == "attendance" and metric.per == "week":
         # The attendance share, as everywhere: Medical weeks count neither way.
         counted = measures.weeks if measures.counted_meetings is None else measures.counted_meetings
         ratio = AttendanceShare(measures.attended, counted).ratio
         return Decimal(0) if ratio is None else ratio
-    if metric.per == "week" and measures.weeks:
-        value /= measures.weeks
-    elif metric.per == "month" and measures.weeks:
-        value /= Decimal(measures.weeks) / WEEKS_PER_MONTH
-    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if metric.measure == "tyfcb":
+        return _rate(Decimal(measures.tyfcb_cents) / 100, metric.per, measures.weeks)
+    count = count_of(metric, measures)
+    return _rate(Decimal(count or 0), metric.per, measures.weeks)
+
+
+def _plain(number: Decimal) -> str:
+    """3 for 3.00, 0.75 for 0.750: a threshold as people write it."""
+    return f"{number.normalize():f}"
+
+
+def count_to_reach(metric: Metric, band: Band, weeks: int) -> int | None:
+    """The fewest whole counts over ``weeks`` that reach ``band`` of a higher-is-better rate
+    (judged as ``value_of`` judges it, rounded to hundredths): a band "more than none per
+    week" is 1, "0.075 per week" over 26 weeks is 2. None where it is not a counted rate."""
+    if (
+        not metric.higher_is_better
+        or metric.per not in ("week", "month")
+        or metric.measure not in NOUNS
+        or band.min is None
+        or weeks <= 0
+    ):
+        return None
+    if band.min <= 0:
+        return 0
+    weeks_per_unit = Decimal(weeks) if metric.per == "week" else weeks / WEEKS_PER_MONTH
+    count = max(0, int(band.min * weeks_per_unit) - 1)
+    while _rate(Decimal(count), metric.per, weeks) < band.min:
+        count += 1
+    return count
+
+
+def target_words(metric: Metric, band: Band, weeks: int) -> str:
+    """A band's threshold in words a member understands. A rate below one per week (or per
+    month) is said as the whole count it takes over the window ("2 testimonials given in 26
+    weeks"), never as "0.001"; other rates as "1.2 a week"; counts and money as numbers."""
+    limit = band.min if metric.higher_is_better else band.max
+    if limit is None:
+        return "more" if not metric.higher_is_better else "any"
+    count = count_to_reach(metric, band, weeks) if limit < 1 else None
+    if count is not None:
+        singular, plural = NOUNS[metric.measure]
+        return f"{count} {singular if count == 1 else plural} in {weeks} weeks"
+    if metric.measure == "attendance" and metric.per == "week":
+        return f"{_plain(limit * 100)}% of meetings"
+    if metric.per in ("week", "month"):
+        return f"{_plain(limit)} a {metric.per}"
+    return _plain(limit)
 
 
 def _fits(band: Band, value: Decimal, higher: bool) -> bool:
@@ -213,6 +291,18 @@ class MetricScore:
     value: Decimal
     points: int
     next_band: Band | None  # the band one step better, if any: what would move them up
+    count: int | None = None  # the whole count behind the value (None: money, a share)
+    target: str = ""  # the next band's threshold in words (target_words)
+
+    @property
+    def shown(self) -> str:
+        """The value as a member reads it: counts whole ("2"), rates with their count
+        ("2 (0.08 a week)"), money and shares as numbers."""
+        if self.count is None:
+            return str(self.value)
+        if self.metric.per in ("week", "month"):
+            return f"{self.count} ({self.value} a {self.metric.per})"
+        return str(self.count)
 
 
 @dataclass(frozen=True)
@@ -248,6 +338,9 @@ def score(table: ScoringTable, measures: Measures) -> Score:
                     break
             else:
                 next_band = metric.bands[-1] if metric.bands else None
-        results.append(MetricScore(metric, value, points, next_band))
+        target = target_words(metric, next_band, measures.weeks) if next_band else ""
+        results.append(
+            MetricScore(metric, value, points, next_band, count_of(metric, measures), target)
+        )
     total = sum(result.points for result in results)
     return Score(total, colour_for(total, table, measures.weeks), tuple(results))

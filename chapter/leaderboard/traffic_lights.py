@@ -97,6 +97,7 @@ def lights(
                 func.sum(WeeklyTotal.one_to_ones).label("one_to_ones"),
                 func.sum(WeeklyTotal.education_credits).label("education"),
                 func.sum(WeeklyTotal.tyfcb_credited_cents).label("tyfcb"),
+                func.sum(WeeklyTotal.testimonials).label("testimonials"),
                 *(
                     func.sum(getattr(WeeklyTotal, column)).label(column)
                     for column in LETTER_COLUMNS.values()
@@ -147,6 +148,7 @@ def _measures(row: Row) -> Measures:
         one_to_ones=int(row.one_to_ones or 0),
         education_credits=int(row.education or 0),
         tyfcb_cents=int(row.tyfcb or 0),
+        testimonials=int(row.testimonials or 0),
         attended=share.attended,
         counted_meetings=share.counted,
     )

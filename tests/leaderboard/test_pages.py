@@ -957,21 +957,54 @@ def test_a_members_page_explains_every_metric_and_what_would_move_them_up(
     assert "My traffic light" in page
     assert "Amber 50 of 100 points over 4 weeks." in page
     rows = table_rows(text(response), '<table class="table align-middle">')
+    reach = "Reach {} for {} points (+5).".format
     assert rows == [
-        ["Referrals given per week", "0.50", "5 / 20", "Reach 0.75 for 10 points (+5)."],
-        ["Visitors per week", "0.00", "0 / 20", "Reach 0.1 for 5 points (+5)."],
-        ["Absences", "0.00", "15 / 15", "Full marks."],
-        ["Education credits", "2.00", "10 / 15", "Reach 3 for 15 points (+5)."],
+        ["Referrals given per week", "2 (0.50 a week)", "5 / 20",
+         reach("3 referrals given in 4 weeks", 10)],
+        ["Visitors per week", "0 (0.00 a week)", "0 / 20", reach("1 visitor in 4 weeks", 5)],
+        ["Absences", "0", "15 / 15", "Full marks."],
+        ["Education credits", "2", "10 / 15", reach("3", 15)],
         ["TYFCB credited", "5000.00", "15 / 15", "Full marks."],
-        ["Testimonials per week", "0.00", "0 / 10", "Reach 0.001 for 5 points (+5)."],
-        ["Lates", "0.00", "5 / 5", "Full marks."],
-    ]
+        ["Testimonials per week", "0 (0.00 a week)", "0 / 10",
+         reach("1 testimonial given in 4 weeks", 5)],
+        ["Lates", "0", "5 / 5", "Full marks."],
+    ]  # fmt: skip
+    assert "0.001" not in page
     assert "Green ≥ 70" in page  # the thresholds are printed on the member's page too
     login_as(client, people.leader)
     page = visible(client.get(f"/traffic-lights/{milo}"))
     assert "Traffic light: " in page
     assert "What would move them up" in page
-    assert "Reach 0.75 for 10 points (+5)." in page
+    assert "Reach 3 referrals given in 4 weeks for 10 points (+5)." in page
+
+
+def test_classic_traffic_light_reaches_100_with_testimonials(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    home = people.leader.chapter_id
+    milo, lena = people.member.member_id, people.leader.member_id
+    for index, day in enumerate(weeks_in_previous_window(4)):
+        record_week(
+            app,
+            home,
+            day,
+            Week(
+                letters={milo: Palms.PRESENT, lena: Palms.PRESENT},
+                slips=[(milo, lena)] * 5,
+                visitors=[milo] * 3,
+                thanks=[(milo, lena, 5000_00)] if index == 0 else [],
+                education=[(milo, 3)] if index == 1 else [],
+                testimonials=[(milo, lena)] if index == 2 else [],
+            ),
+        )
+    login_as(client, people.member)
+    response = client.get(f"/traffic-lights/{milo}")
+    page = visible(response)
+    assert "Green 100 of 100 points over 4 weeks." in page
+    rows = table_rows(text(response), '<table class="table align-middle">')
+    assert ["Testimonials per week", "1 (0.25 a week)", "10 / 10", "Full marks."] in rows
+    assert "1 testimonial given" in page
+    assert "0.001" not in page
 
 
 def test_only_completed_held_meetings_count_as_a_members_weeks(

@@ -30,6 +30,7 @@ from tests.support.referral_helpers import (
     EducationFactory,
     OneToOneFactory,
     SlipFactory,
+    TestimonialFactory,
     ThankYouFactory,
 )
 
@@ -88,7 +89,8 @@ class Week:
 
     ``slips``: (giver, receiver) or (giver, receiver, kind); ``thanks``: (credited giver,
     thanker, cents) or with a fourth item, the private note; ``one_to_ones``: (logged by,
-    other); ``visitors``: the member who invited each guest; ``education``: (member, credits).
+    other); ``visitors``: the member who invited each guest; ``education``: (member, credits);
+    ``testimonials``: (giver, receiver).
     """
 
     letters: dict[int, Palms] = field(default_factory=dict)
@@ -97,6 +99,7 @@ class Week:
     one_to_ones: list[tuple[int, int]] = field(default_factory=list)
     visitors: list[int] = field(default_factory=list)
     education: list[tuple[int, int]] = field(default_factory=list)
+    testimonials: list[tuple[int, int]] = field(default_factory=list)
 
 
 def record_week(
@@ -156,6 +159,10 @@ def record_week(
             OneToOneFactory(logged_by_id=logged_by_id, other_id=other_id, met_on=meets_on, **dated)
         for member_id, credits in week.education:
             EducationFactory(member_id=member_id, credits=credits, earned_on=meets_on, **dated)
+        for giver_id, receiver_id in week.testimonials:
+            TestimonialFactory(
+                giver_id=giver_id, receiver_id=receiver_id, given_on=meets_on, **dated
+            )
         db.session.commit()
         return meeting_id
 
