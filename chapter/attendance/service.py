@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import or_, update
 from sqlalchemy.orm import contains_eager, selectinload
@@ -292,26 +292,36 @@ def _apply(meeting: Meeting, rows: dict[int, Attendance], entry: RosterEntry) ->
         row.substitute_id = None
 
 
-def complete_roster(meeting: Meeting, chapter: Chapter, *, actor: User, today: date) -> None:
-    """Complete the roster: every member on it must have a letter; it becomes read-only."""
+def complete_roster(
+    meeting: Meeting,
+    chapter: Chapter,
+    *,
+    actor: User,
+    today: date,
+    now: datetime | None = None,
+    from_file: str | None = None,
+) -> None:
+    """Complete the roster: every member on it must have a letter; it becomes read-only.
+
+    ``from_file``: the roster is an imported file's (BNI Connect recorded the meeting), so
+    members it does not list are not asked for: they were not on that meeting's roster.
+    """
     _check_open(meeting)
     if meeting.meets_on > today:
         raise RuleViolation("A roster can be completed on or after the meeting day.")
     roster = load_roster(meeting, chapter, today)
-    if roster.unmarked:
+    if roster.unmarked and from_file is None:
         names = ", ".join(member.full_name for member in roster.unmarked)
         raise RuleViolation(f"Mark every member first. Not marked yet: {names}.")
-    meeting.roster_completed_at = utcnow()
+    meeting.roster_completed_at = now or utcnow()
     meeting.roster_completed_by_id = actor.id
     meeting.roster_version += 1
     db.session.flush()
-    audit.record(
-        actor,
-        "roster.completed",
-        meeting,
-        chapter_id=meeting.chapter_id,
-        after={"members": len(roster.lines), "visitors": len(roster.visits)},
-    )
+    marked = sum(1 for line in roster.lines if line.attendance is not None)
+    after: dict[str, object] = {"members": marked, "visitors": len(roster.visits)}
+    if from_file is not None:
+        after["file"] = from_file
+    audit.record(actor, "roster.completed", meeting, chapter_id=meeting.chapter_id, after=after)
 
 
 def reopen_roster(meeting: Meeting, *, actor: User) -> None:

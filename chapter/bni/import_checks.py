@@ -152,6 +152,11 @@ def blockers(result: Plan, today: date) -> None:
 def _meeting_day(result: Plan, chapter: Chapter, day: date, today: date) -> None:
     if day > today:
         result.blockers.append(f"{day:%d %b %Y} is in the future: choose a meeting held.")
+    elif result.meeting is not None and result.meeting.is_cancelled and result.restores_meeting:
+        result.notes.append(
+            f"The meeting of {day:%d %b %Y} was added by an import that was undone, which "
+            "cancelled it: importing this file restores it."
+        )
     elif result.meeting is not None and result.meeting.is_cancelled:
         result.blockers.append(
             f"The meeting of {day:%d %b %Y} was cancelled: choose the meeting held instead."

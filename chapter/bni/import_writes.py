@@ -8,11 +8,14 @@ person's name and chapter; identical rows are each written (a referral passed tw
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from chapter.attendance import service as attendance
 from chapter.attendance.guest_models import Guest, Visit
 from chapter.attendance.models import Attendance
 from chapter.attendance.rules import Palms
@@ -38,6 +41,7 @@ from chapter.ledger.rules import BusinessType, SlipKind
 from chapter.meetings import service as meetings
 from chapter.meetings.models import Meeting
 from chapter.members import service as members
+from chapter.members.identity import PLACEHOLDER_EMAIL_DOMAIN
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
 from chapter.members.service import MemberDetails
@@ -48,10 +52,12 @@ IMPORTED = "Imported from BNI Connect"
 PALMS_LETTERS = {"p": Palms.PRESENT, "a": Palms.ABSENT, "l": Palms.LATE, "m": Palms.MEDICAL}
 
 
-def confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch:
-    """Write ``plan`` as an import batch; refused until every name is resolved, a Slips
-    Audit has its meeting and nothing blocks it. Remembers the names the leader chose. A row
-    the database still refuses becomes a RuleViolation (the caller rolls back: nothing)."""
+def confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch | None:
+    """Write ``plan`` as an import batch; refused (the plan's ``refusals``, which the preview
+    shows) until every name is resolved, a Slips Audit has its meeting and nothing blocks
+    it. Remembers the names the leader chose. A plan that writes nothing records no batch
+    (None). A row the database still refuses becomes a RuleViolation (the caller rolls
+    back: nothing)."""
     try:
         return _confirm(plan, actor=actor, now=now)
     except IntegrityError as error:
@@ -61,24 +67,25 @@ def confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch:
         ) from error
 
 
-def _confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch:
-    if plan.blockers:
-        raise RuleViolation(plan.blockers[0])
-    if plan.needs_meeting:
-        raise RuleViolation("Choose the meeting this Slips Audit belongs to.", field="meeting_on")
-    if plan.needs_period:
-        raise RuleViolation("Give the dates this summary covers.", field="starts_on")
-    if plan.unknown:
-        raise RuleViolation(
-            f"Say who these are first: {', '.join(n.name for n in plan.unknown)}.", field="names"
-        )
+def _confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch | None:
+    if plan.refusals:
+        message, field = plan.refusals[0]
+        raise RuleViolation(message, field=field)
     upload = plan.upload
     chapter = db.session.get_one(Chapter, upload.chapter_id)
+    if plan.writes_nothing:
+        _remember(chapter.id, plan)
+        db.session.delete(upload)
+        db.session.flush()
+        return None
+    today = chapters.today_in(chapter, now)  # the chapter's own date, not UTC's
     meeting = plan.meeting
-    held_now = False  # a meeting only the import knows of was held: its roster is complete
+    added = False  # a meeting only the import knows of was held: its roster is complete
     if meeting is None and plan.meeting_on is not None:
-        meeting = meetings.unscheduled(chapter, plan.meeting_on)
-        held_now = True
+        meeting, added = meetings.unscheduled(chapter, plan.meeting_on), True
+    elif meeting is not None and plan.restores_meeting:
+        meetings.restore(meeting, actor=actor, today=today, past=True)
+        added = True
     report = plan.report
     batch = ImportBatch(
         chapter_id=chapter.id,
@@ -93,17 +100,27 @@ def _confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch:
     )
     db.session.add(batch)
     db.session.flush()
-    today = chapters.today_in(chapter, now)  # the chapter's own date, not UTC's
-    writer = _Writer(chapter, batch, meeting, plan, today)
+    writer = _Writer(chapter, batch, meeting, plan, today, actor)
     writer.create_members()
     for pending in plan.pending:
         writer.write(pending)
+    db.session.flush()
     one_meeting_summary = isinstance(plan.report, PalmsSummary) and plan.report.single_meeting
     # An open roster of the chapter's own stays open: only a meeting the import created, or
     # one whose attendance the file gives, is complete.
-    complete = held_now or one_meeting_summary
-    if complete and meeting is not None and meeting.roster_completed_at is None:
-        meeting.roster_completed_at, meeting.roster_completed_by_id = now, actor.id
+    completed = False
+    if (added or one_meeting_summary) and meeting is not None and not meeting.roster_is_completed:
+        attendance.complete_roster(
+            meeting, chapter, actor=actor, today=today, now=now, from_file=batch.filename
+        )
+        completed = True
+    # What undo must put back as it was (the JSON column records what the batch did).
+    batch.counts = {
+        **batch.counts,
+        "meeting_added": added,
+        "roster_completed": completed,
+        "reactivated": writer.reactivated,
+    }
     _remember(chapter.id, plan)
     db.session.delete(upload)
     audit.record(
@@ -142,15 +159,17 @@ def _remember(chapter_id: int, plan: Plan) -> None:
 
 class _Writer:
     def __init__(
-        self, chapter: Chapter, batch: ImportBatch, meeting: Meeting | None, plan: Plan, today: date
+        self,
+        chapter: Chapter,
+        batch: ImportBatch,
+        meeting: Meeting | None,
+        plan: Plan,
+        today: date,
+        actor: User,
     ) -> None:
-        self.chapter, self.batch, self.meeting, self.plan, self.today = (
-            chapter,
-            batch,
-            meeting,
-            plan,
-            today,
-        )
+        self.chapter, self.batch, self.meeting, self.plan = chapter, batch, meeting, plan
+        self.today, self.actor = today, actor
+        self.reactivated: list[int] = []
         self.guests: dict[str, Guest] = {}
         self.visits: set[tuple[int, int]] = set()
 
@@ -179,23 +198,11 @@ class _Writer:
 
     def _reactivate(self) -> None:
         """Members an undone import had created (and so marked as left) come back when
-        their history is imported again."""
-        ids = {n.member_id for n in self.plan.names.values() if n.member_id and n.choice != OTHER}
-        if not ids:
-            return
-        returning = db.session.scalars(
-            db.select(Member)
-            .join(ImportBatch, Member.import_batch_id == ImportBatch.id)
-            .where(
-                Member.id.in_(ids),
-                Member.status == MemberStatus.LEFT,
-                ImportBatch.undone_at.is_not(None),
-            )
-        ).all()
-        for member in returning:
-            holder = members.classification_holder(self.chapter.id, member.classification)
-            if holder is None:  # else they stay left: their seat is someone else's now
-                member.status, member.left_on = MemberStatus.ACTIVE, None
+        their history is imported again: the preview lists them; each is audited."""
+        for person in self.plan.reactivates:
+            member = db.session.get_one(Member, person.member_id)
+            members.change_status(member, MemberStatus.ACTIVE, actor=self.actor, today=self.today)
+            self.reactivated.append(member.id)
 
     def _sponsors(self, roster: dict[str, RosterLine]) -> None:
         keys = {name_key(name): i for i, name in members.names_by_member(self.chapter.id).items()}
@@ -228,7 +235,7 @@ class _Writer:
         member = members.add_member(self.chapter.id, details, actor=None, today=self.today)
         member.import_batch_id = self.batch.id
         if line is not None and line.status.casefold() in ("dropped", "inactive", "left"):
-            member.status, member.left_on = MemberStatus.LEFT, self.today
+            members.change_status(member, MemberStatus.LEFT, actor=self.actor, today=self.today)
         return member
 
     def write(self, pending: Pending) -> None:
@@ -381,10 +388,10 @@ def _placeholder_email(chapter_id: int, key: str) -> str:
     RFC 2606) until a leader enters theirs."""
     slug = re.sub(r"[^a-z0-9]+", ".", key).strip(".")[:40] or "member"
     base = f"{slug}.c{chapter_id}"
-    email, n = f"{base}@imported.invalid", 1
+    email, n = f"{base}@{PLACEHOLDER_EMAIL_DOMAIN}", 1
     while accounts.email_taken(email):
         n += 1
-        email = f"{base}.{n}@imported.invalid"
+        email = f"{base}.{n}@{PLACEHOLDER_EMAIL_DOMAIN}"
     return email
 
 
@@ -409,13 +416,135 @@ def get_batch(chapter_id: int, batch_id: int) -> ImportBatch:
     return batch
 
 
-def undo(batch: ImportBatch, *, actor: User, now: datetime) -> dict[str, int]:
-    """Void everything the batch wrote, each row through the ledger's void (audited one by
-    one); members it created are marked as left through the members service (audited, the
-    rotation follows); attendance and visits it added are removed, their rows kept in the
-    audit event."""
+@dataclass
+class Undoing:
+    """What undoing a batch would do: the entries it voids (by table), the attendance and
+    visits it removes, the members it marks as left (created, or brought back, by it), and
+    whether the meeting it added is cancelled and the roster it completed reopened."""
+
+    batch: ImportBatch
+    voids: dict[str, int]
+    attendance: int
+    visits: int
+    created: list[Member]
+    reactivated: list[Member]
+    meeting: Meeting | None
+    cancels_meeting: bool
+    reopens_roster: bool
+
+    @property
+    def leaving(self) -> list[Member]:
+        return sorted(self.created + self.reactivated, key=lambda m: m.full_name)
+
+
+def undoing(batch: ImportBatch) -> Undoing:
+    """What ``undo(batch)`` would do, read only (the confirmation page shows it)."""
     if batch.undone_at is not None:
         raise Conflict("This import was already undone.")
+    voided = {
+        model.__tablename__: db.session.scalar(
+            db.select(func.count())
+            .select_from(model)
+            .where(model.import_batch_id == batch.id, model.voided_at.is_(None))
+        )
+        or 0
+        for model in VOIDABLE
+    }
+    removed = {
+        label: db.session.scalar(
+            db.select(func.count()).select_from(model).where(model.import_batch_id == batch.id)
+        )
+        or 0
+        for model, label in ((Attendance, "attendance"), (Visit, "visits"))
+    }
+    created = db.session.scalars(
+        db.select(Member)
+        .where(Member.import_batch_id == batch.id, Member.status != MemberStatus.LEFT)
+        .order_by(Member.id)
+    ).all()
+    back = batch.counts.get("reactivated") or []
+    reactivated = db.session.scalars(
+        db.select(Member)
+        .where(Member.id.in_(back), Member.status != MemberStatus.LEFT)
+        .order_by(Member.id)
+    ).all()
+    meeting = db.session.get(Meeting, batch.meeting_id) if batch.meeting_id else None
+    cancels = (
+        meeting is not None
+        and bool(batch.counts.get("meeting_added"))
+        and not meeting.is_cancelled
+        and not _used_elsewhere(meeting, batch)
+    )
+    reopens = (
+        meeting is not None
+        and bool(batch.counts.get("roster_completed"))
+        and meeting.roster_is_completed
+    )
+    return Undoing(
+        batch,
+        voided,
+        removed["attendance"],
+        removed["visits"],
+        list(created),
+        list(reactivated),
+        meeting,
+        cancels,
+        reopens,
+    )
+
+
+def _used_elsewhere(meeting: Meeting, batch: ImportBatch) -> bool:
+    """Whether anything but this batch uses the meeting: an entry not voided, attendance or
+    a visit another batch or a leader wrote, or another import not undone."""
+    not_this = db.or_(
+        ImportBatch.id.is_(None),  # outer join: written by hand
+        ImportBatch.id != batch.id,
+    )
+    for model in (ReferralSlip, ThankYou, OneToOne, EducationCredit):
+        used = db.session.scalar(
+            db.select(model.id)
+            .outerjoin(ImportBatch, model.import_batch_id == ImportBatch.id)
+            .where(model.meeting_id == meeting.id, model.voided_at.is_(None), not_this)
+            .limit(1)
+        )
+        if used is not None:
+            return True
+    for model in (Attendance, Visit):
+        used = db.session.scalar(
+            db.select(model.id)
+            .outerjoin(ImportBatch, model.import_batch_id == ImportBatch.id)
+            .where(model.meeting_id == meeting.id, not_this)
+            .limit(1)
+        )
+        if used is not None:
+            return True
+    other = db.session.scalar(
+        db.select(ImportBatch.id)
+        .where(
+            ImportBatch.meeting_id == meeting.id,
+            ImportBatch.id != batch.id,
+            ImportBatch.undone_at.is_(None),
+        )
+        .limit(1)
+    )
+    return other is not None
+
+
+def undo(batch: ImportBatch, *, actor: User, now: datetime) -> dict[str, int]:
+    """Put the chapter back as it was before the batch. Every entry it wrote is voided
+    through the ledger's void (audited one by one); members it created, or brought back, are
+    marked as left through the members service (audited; they leave on the day they joined,
+    so no roster lists them, and the member lists leave them out); a roster it completed is
+    reopened and a meeting it added is cancelled (when nothing else uses it) through the
+    attendance and meetings services (audited; the rotation follows).
+
+    Attendance and visits it added are removed, their rows kept in the ``import.undone``
+    audit event: a member has one attendance row per meeting (unique), so a kept row would
+    take the letter the chapter's own roster (or the next import) must write there.
+    """
+    plan = undoing(batch)
+    chapter = db.session.get_one(Chapter, batch.chapter_id)
+    today = chapters.today_in(chapter, now)
     counts: dict[str, int] = {}
     reason = f"Import {batch.id} undone"
     for model in VOIDABLE:
@@ -428,19 +557,28 @@ def undo(batch: ImportBatch, *, actor: User, now: datetime) -> dict[str, int]:
             voids.void_entry(row, actor=actor, reason=reason, now=now)
         counts[model.__tablename__] = len(rows)
     removed: dict[str, list[dict[str, Any]]] = {"attendance": [], "visits": []}
+    if plan.reopens_roster and plan.meeting is not None:
+        attendance.reopen_roster(plan.meeting, actor=actor)
     for model, label in ((Attendance, "attendance"), (Visit, "visits")):
         for row in db.session.scalars(db.select(model).where(model.import_batch_id == batch.id)):
             removed[label].append({"meeting_id": row.meeting_id, **_person(row), "id": row.id})
             db.session.delete(row)
         counts[label] = len(removed[label])
-    created = db.session.scalars(
-        db.select(Member)
-        .where(Member.import_batch_id == batch.id, Member.status != MemberStatus.LEFT)
-        .order_by(Member.id)
-    ).all()
-    for member in created:
-        members.change_status(member, MemberStatus.LEFT, actor=actor, today=now.date())
-    counts["members_marked_left"] = len(created)
+    db.session.flush()
+    if plan.cancels_meeting and plan.meeting is not None:
+        meetings.cancel(plan.meeting, reason, actor=actor, today=today, past=True)
+    counts["meeting_cancelled"] = int(plan.cancels_meeting)
+    counts["roster_reopened"] = int(plan.reopens_roster)
+    marked = 0
+    for member in plan.created + plan.reactivated:
+        if member.user_id == actor.id:
+            continue  # a leader is not marked left by their own undo
+        members.change_status(
+            member, MemberStatus.LEFT, actor=actor, today=today, left_on=member.joined_on
+        )
+        marked += 1
+    counts["members_marked_left"] = len([m for m in plan.created if m.user_id != actor.id])
+    counts["returned_to_left"] = marked - counts["members_marked_left"]
     batch.undone_at, batch.undone_by_id = now, actor.id
     audit.record(
         actor,

@@ -38,12 +38,17 @@ from chapter.bni.reports import (
     parse_report,
 )
 from chapter.bni.sheets import UnreadableFile, detect_format
+from chapter.chapters import service as chapters
+from chapter.chapters.models import Chapter
 from chapter.db import utcnow
 from chapter.errors import NotFound, RuleViolation
 from chapter.extensions import db
 from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou
+from chapter.ledger.rules import BusinessType
 from chapter.meetings.models import Meeting
+from chapter.members import service as members
 from chapter.members.models import Member
+from chapter.members.roles import MemberStatus
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 STAGED_FOR = timedelta(days=1)
@@ -106,6 +111,16 @@ class Name:
         return self.member_id is not None or self.choice in (CREATE, OTHER)
 
 
+@dataclass(frozen=True)
+class Returning:
+    """A member an undone import had created (so marked as left) whom this file names again:
+    confirm brings them back, unless ``held_by`` holds their classification now."""
+
+    member_id: int
+    name: str
+    held_by: str = ""
+
+
 @dataclass
 class Pending:
     """One row to write: its category, import key and the line it comes from."""
@@ -132,6 +147,9 @@ class Plan:
     blockers: list[str] = field(default_factory=list)  # why it cannot be imported as it is
     asks_meeting: bool = False  # the file does not name its meeting
     asks_period: bool = False  # the file does not give its From and To dates
+    returning: list[Returning] = field(default_factory=list)
+    restores_meeting: bool = False  # the meeting an undone import added, cancelled by undo
+    thanks_type: BusinessType = BusinessType.NEW  # the file does not say new or repeat
 
     @property
     def kind(self) -> ReportKind:
@@ -151,13 +169,31 @@ class Plan:
         return sorted((n for n in self.names.values() if not n.resolved), key=lambda n: n.name)
 
     @property
+    def refusals(self) -> list[tuple[str, str | None]]:
+        """Everything confirm would refuse, as (message, form field): the preview and the dry
+        run show them all before the leader presses Import; confirm raises the first."""
+        found: list[tuple[str, str | None]] = [(blocker, None) for blocker in self.blockers]
+        if self.needs_meeting:
+            found.append(("Choose the meeting this Slips Audit belongs to.", "meeting_on"))
+        if self.needs_period:
+            found.append(("Give the dates this summary covers.", "starts_on"))
+        if self.unknown:
+            names = ", ".join(n.name for n in self.unknown)
+            found.append((f"Say who these are first: {names}.", "names"))
+        return found
+
+    @property
     def ready(self) -> bool:
-        return (
-            not self.blockers
-            and not self.needs_meeting
-            and not self.needs_period
-            and not self.unknown
-        )
+        return not self.refusals
+
+    @property
+    def reactivates(self) -> list[Returning]:
+        return [person for person in self.returning if not person.held_by]
+
+    @property
+    def writes_nothing(self) -> bool:
+        """Nothing new, nobody back: confirming records no batch."""
+        return not any(self.new.values()) and not self.reactivates
 
     def rows(self) -> list[tuple[str, int, int]]:
         return [(CATEGORY_LABELS[c], self.new[c], self.existing[c]) for c in CATEGORIES]
@@ -241,7 +277,10 @@ def plan(
     result.earlier = earlier
     _collect_names(result)
     _resolve(upload.chapter_id, result, choices or {})
-    import_checks.blockers(result, utcnow().date())
+    result.returning = _returning(upload.chapter_id, result)
+    result.restores_meeting = _cancelled_by_undo(meeting)
+    chapter = db.session.get_one(Chapter, upload.chapter_id)
+    import_checks.blockers(result, chapters.today_in(chapter, utcnow()))
     if isinstance(report, SlipsAudit):
         _plan_slips(result, report)
     elif isinstance(report, PalmsSummary):
@@ -278,6 +317,42 @@ def _earlier(upload: ImportUpload) -> ImportBatch | None:
         .order_by(ImportBatch.id.desc())
         .limit(1)
     )
+
+
+def _returning(chapter_id: int, result: Plan) -> list[Returning]:
+    """Members the file names whom an undone import had created: they come back (through
+    the members service) unless another active member holds their classification now."""
+    ids = {n.member_id for n in result.names.values() if n.member_id and n.choice != OTHER}
+    if not ids:
+        return []
+    found = db.session.scalars(
+        db.select(Member)
+        .join(ImportBatch, Member.import_batch_id == ImportBatch.id)
+        .where(
+            Member.id.in_(ids),
+            Member.status == MemberStatus.LEFT,
+            ImportBatch.undone_at.is_not(None),
+        )
+        .order_by(Member.id)
+    ).all()
+    returning = []
+    for member in found:
+        holder = members.classification_holder(chapter_id, member.classification)
+        held_by = holder.full_name if holder is not None else ""
+        returning.append(Returning(member.id, member.full_name, held_by))
+    return sorted(returning, key=lambda person: person.name)
+
+
+def _cancelled_by_undo(meeting: Meeting | None) -> bool:
+    """A meeting an import added and its undo cancelled: importing it again restores it."""
+    if meeting is None or not meeting.is_cancelled:
+        return False
+    batches = db.session.scalars(
+        db.select(ImportBatch).where(
+            ImportBatch.meeting_id == meeting.id, ImportBatch.undone_at.is_not(None)
+        )
+    )
+    return any(batch.counts.get("meeting_added") for batch in batches)
 
 
 def _meeting_on(chapter_id: int, day: date | None) -> Meeting | None:

@@ -150,10 +150,10 @@ def last_meeting_before(chapter_id: int, today: date) -> Meeting | None:
     )
 
 
-def _check_changeable(meeting: Meeting, today: date) -> None:
+def _check_changeable(meeting: Meeting, today: date, *, past: bool = False) -> None:
     if meeting.roster_is_completed:
         raise RuleViolation("The roster of this meeting is completed; reopen it first.")
-    if meeting.meets_on < today:
+    if meeting.meets_on < today and not past:
         raise RuleViolation("This meeting is in the past.")
 
 
@@ -177,10 +177,13 @@ def _state(meeting: Meeting) -> dict[str, object]:
     }
 
 
-def cancel(meeting: Meeting, reason: str, *, actor: User, today: date) -> list[rotation.Change]:
+def cancel(
+    meeting: Meeting, reason: str, *, actor: User, today: date, past: bool = False
+) -> list[rotation.Change]:
     """Cancel a meeting (a holiday): nobody is marked absent for it, and its presenters move
-    on. Returns the presentation slots that moved."""
-    _check_changeable(meeting, today)
+    on. Returns the presentation slots that moved. ``past``: a meeting already held may be
+    cancelled too (an import that added it is undone); leaders cancel only coming ones."""
+    _check_changeable(meeting, today, past=past)
     if meeting.is_cancelled:
         raise RuleViolation("This meeting is already cancelled.")
     before = _state(meeting)
@@ -198,9 +201,12 @@ def cancel(meeting: Meeting, reason: str, *, actor: User, today: date) -> list[r
     return rotation.follow_changes(meeting.chapter_id, actor=actor, today=today)
 
 
-def restore(meeting: Meeting, *, actor: User, today: date) -> list[rotation.Change]:
-    """Undo a cancellation; the rotation follows. Returns the presentation slots that moved."""
-    _check_changeable(meeting, today)
+def restore(
+    meeting: Meeting, *, actor: User, today: date, past: bool = False
+) -> list[rotation.Change]:
+    """Undo a cancellation; the rotation follows. Returns the presentation slots that moved.
+    ``past``: a meeting already held may be restored too (imported again after an undo)."""
+    _check_changeable(meeting, today, past=past)
     if not meeting.is_cancelled:
         raise RuleViolation("This meeting is not cancelled.")
     before = _state(meeting)

@@ -6,15 +6,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import ColumnElement, Select, func, or_
 from sqlalchemy.orm import contains_eager, selectinload
 
 from chapter.auth import service as accounts
 from chapter.auth.models import User
+from chapter.bni.models import ImportBatch
 from chapter.errors import NotFound, RuleViolation
 from chapter.extensions import db
 from chapter.meetings.schedule import renewal_is_due
-from chapter.members.identity import classification_key, normalise_email
+from chapter.members.identity import (
+    PLACEHOLDER_EMAIL_DOMAIN,
+    UNASSIGNED,
+    classification_key,
+    normalise_email,
+)
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus, Position
 from chapter.platform import audit
@@ -105,6 +111,17 @@ def _search(query: Select[tuple[Member]], text: str) -> Select[tuple[Member]]:
     return query
 
 
+def listed() -> ColumnElement[bool]:
+    """Members an undone import created (and so marked as left) stay in the history but are
+    listed nowhere: not in the directory, the leader's member list, its counts or choices."""
+    undone = db.select(ImportBatch.id).where(ImportBatch.undone_at.is_not(None))
+    return or_(
+        Member.status != MemberStatus.LEFT,
+        Member.import_batch_id.is_(None),
+        Member.import_batch_id.not_in(undone),
+    )
+
+
 def directory_query(chapter_id: int, search: str = "") -> Select[tuple[Member]]:
     """Active members of the chapter, by name, optionally filtered by name/business/profession."""
     query = (
@@ -125,7 +142,7 @@ def admin_query(
         db.select(Member)
         .join(Member.user)
         .options(contains_eager(Member.user))
-        .where(Member.chapter_id == chapter_id)
+        .where(Member.chapter_id == chapter_id, listed())
         .order_by(User.last_name, User.first_name, Member.id)
     )
     if status is not None:
@@ -137,7 +154,7 @@ def status_counts(chapter_id: int) -> dict[MemberStatus, int]:
     """How many members the chapter has in each status (one aggregate query)."""
     rows = db.session.execute(
         db.select(Member.status, func.count())
-        .where(Member.chapter_id == chapter_id)
+        .where(Member.chapter_id == chapter_id, listed())
         .group_by(Member.status)
     )
     counts = dict.fromkeys(MemberStatus, 0)
@@ -150,7 +167,7 @@ def sponsor_choices(chapter_id: int, *, exclude_id: int | None = None) -> list[t
     query = (
         db.select(Member.id, User.first_name, User.last_name)
         .join(Member.user)
-        .where(Member.chapter_id == chapter_id)
+        .where(Member.chapter_id == chapter_id, listed())
         .order_by(User.last_name, User.first_name)
     )
     if exclude_id is not None:
@@ -282,13 +299,19 @@ def update_profile(member: Member, details: ProfileDetails, *, actor: User) -> N
 
 
 def change_status(
-    member: Member, status: MemberStatus, *, actor: User, today: date
+    member: Member,
+    status: MemberStatus,
+    *,
+    actor: User,
+    today: date,
+    left_on: date | None = None,
 ) -> list[rotation.Change]:
     """Put a member on leave, mark them as left (log-in disabled), or re-activate them; the
     presentation rotation follows. Returns the slots that moved.
 
     Nothing is deleted: a member who left keeps their history and can be re-activated, if
-    their classification is still free.
+    their classification is still free. ``left_on`` (default today) is the day they left: an
+    undone import's members leave on the day they joined, so no roster ever lists them.
     """
     if member.status is status:
         raise RuleViolation(f"{member.full_name} is already {status.label.lower()}.")
@@ -298,7 +321,7 @@ def change_status(
         raise RuleViolation("You cannot mark yourself as left; ask another leader.")
     before = snapshot(member)
     member.status = status
-    member.left_on = today if status is MemberStatus.LEFT else None
+    member.left_on = (left_on or today) if status is MemberStatus.LEFT else None
     if status is MemberStatus.LEFT:
         member.position = None
     db.session.flush()
@@ -406,3 +429,26 @@ def active_choices(chapter_id: int) -> list[tuple[int, str]]:
             .order_by(User.last_name, User.first_name)
         )
     ]
+
+
+def to_complete(chapter_id: int) -> list[Member]:
+    """Active members an import added whose details are still missing (no business, a
+    placeholder classification or e-mail address): the leader's "to complete" list."""
+    return list(
+        db.session.scalars(
+            db.select(Member)
+            .join(Member.user)
+            .options(contains_eager(Member.user))
+            .where(
+                Member.chapter_id == chapter_id,
+                Member.status == MemberStatus.ACTIVE,
+                Member.import_batch_id.is_not(None),
+                or_(
+                    Member.business_name == "",
+                    Member.classification.startswith(f"{UNASSIGNED} (", autoescape=True),
+                    User.email.endswith(f"@{PLACEHOLDER_EMAIL_DOMAIN}", autoescape=True),
+                ),
+            )
+            .order_by(User.last_name, User.first_name, Member.id)
+        )
+    )

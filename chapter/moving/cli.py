@@ -103,7 +103,10 @@ def register(group: click.Group) -> None:
         except ChapterError as error:
             db.session.rollback()
             raise click.ClickException(error.message) from error
-        click.echo(f"Imported as batch {batch.id}.")
+        if batch is None:
+            click.echo("Nothing new: no import recorded.")
+        else:
+            click.echo(f"Imported as batch {batch.id}.")
 
 
 def register_document(group: click.Group) -> None:
@@ -156,7 +159,16 @@ def _print(plan: Plan) -> None:
         click.echo(f"Row {problem.row}: {problem.message}" if problem.row else problem.message)
     if len(plan.skipped) > 50:
         click.echo(f"... and {len(plan.skipped) - 50} more rows not imported.")
+    for person in plan.returning:
+        if person.held_by:
+            click.echo(f"Stays left: {person.name} ({person.held_by} holds the classification).")
+        else:
+            click.echo(f"Comes back as an active member: {person.name}.")
     if plan.needs_meeting:
         click.echo("This Slips Audit does not say its meeting: give --meeting YYYY-MM-DD.")
     if plan.needs_period:
         click.echo("This summary does not say its dates: give --from and --to.")
+    for message, _ in plan.refusals:
+        click.echo(f"Would be refused: {message}")
+    if plan.ready and plan.writes_nothing:
+        click.echo("Nothing new: importing records no batch.")

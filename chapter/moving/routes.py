@@ -47,7 +47,6 @@ def upload() -> Page:
         history=history,
         limit=imports.size_label(_max_bytes()),
         names=members.names_by_user(current_chapter_id()),
-        undo_form=ActionForm(),
     ), form.status()
 
 
@@ -98,8 +97,15 @@ def preview(upload_id: int) -> Page:
                 refused=ChapterError,
             )
         ):
-            counts = confirmed.result.counts["new"]
-            flash(f"Imported {upload.filename}: {_summary(counts)}.", "success")
+            if confirmed.result is None:
+                flash(
+                    f"Nothing new in {upload.filename}: everything in it is already here, so "
+                    "no import was recorded.",
+                    "info",
+                )
+            else:
+                counts = confirmed.result.counts["new"]
+                flash(f"Imported {upload.filename}: {_summary(counts)}.", "success")
             return redirect(url_for("imports.upload"))
     status = 422 if form.has_errors() else 200
     return render_template(
@@ -117,15 +123,29 @@ def _summary(counts: dict[str, int]) -> str:
     return ", ".join(parts) or "nothing new"
 
 
-@bp.route("/import/batches/<int:batch_id>/undo", methods=["POST"])
+@bp.route("/import/batches/<int:batch_id>/undo", methods=["GET", "POST"])
 @role_required(Role.LEADER)
 def undo(batch_id: int) -> Page:
-    form = ActionForm()
-    if not form.validate_on_submit():
-        return redirect(url_for("imports.upload"))
     batch = import_writes.get_batch(current_chapter_id(), batch_id)
-    if saved(form, lambda: import_writes.undo(batch, actor=current_actor(), now=utcnow())):
+    form = ActionForm()
+    if form.validate_on_submit() and saved(
+        form, lambda: import_writes.undo(batch, actor=current_actor(), now=utcnow())
+    ):
         flash(f"Import of {batch.filename} undone: its rows are voided.", "success")
-    else:
-        flash(form.error_text(), "danger")
-    return redirect(url_for("imports.upload"))
+        return redirect(url_for("imports.upload"))
+    return render_template(
+        "imports/undo.html",
+        form=form,
+        batch=batch,
+        undoing=import_writes.undoing(batch),
+        labels=UNDO_LABELS,
+    ), form.status()
+
+
+UNDO_LABELS = {
+    "referral_slips": "Referral slips",
+    "thank_yous": "Thank-yous (TYFCB)",
+    "one_to_ones": "One-to-ones",
+    "education_credits": "Education credits (CEU)",
+    "opening_balances": "Opening balances",
+}

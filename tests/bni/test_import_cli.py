@@ -22,7 +22,9 @@ from tests.support import factories
 from tests.support.import_helpers import (
     FIXTURES,
     PALMS_US_RANGE,
+    PALMS_US_WEEK,
     SLIPS_SMALL,
+    SLIPS_XLSX,
     chapter_with_leader,
     load,
     stored,
@@ -113,8 +115,8 @@ def test_dry_run_then_import_then_the_same_file_again(app: Flask, home: Home) ->
     assert again.exit_code == 0, again.output
     assert f"This file was imported before (batch {batch_id})." in again.output
     assert table(again.output) == AGAIN_TABLE
-    assert "Imported as batch" in again.output
-    assert counts(app) == {**imported, "batches": 2}
+    assert "Nothing new: no import recorded." in again.output  # no empty batch
+    assert counts(app) == imported
 
 
 def test_the_importer_is_the_chapters_first_leader_or_the_one_named(app: Flask, home: Home) -> None:
@@ -123,14 +125,27 @@ def test_the_importer_is_the_chapters_first_leader_or_the_one_named(app: Flask, 
     with app.app_context():
         someone = factories.UserFactory(email="importer@platform.example")
         db.session.commit()
-        batch = db.session.scalars(db.select(ImportBatch)).one()
-        assert batch.imported_by_id == home.leader_user_id
-        # every name of another chapter: only slips between them and nobody here -> nothing
+        # every name of another chapter: only slips between them and nobody here -> nothing,
+        # and no empty batch either
+        assert db.session.scalars(db.select(ImportBatch)).all() == []
+        assert "Nothing new: no import recorded." in result.output
         assert db.session.scalar(db.select(db.func.count()).select_from(ReferralSlip)) == 0
         someone_id = someone.id
+    first = run(
+        app, str(FIXTURES / PALMS_US_WEEK), "--chapter", str(home.chapter_id), "--unknown", "create"
+    )
+    assert "Imported as batch" in first.output, first.output
+    with app.app_context():
+        batch = db.session.scalars(db.select(ImportBatch).order_by(ImportBatch.id.desc())).first()
+        assert batch.imported_by_id == home.leader_user_id
+    refused = run(
+        app, str(FIXTURES / PALMS_US_RANGE), "--chapter", str(home.chapter_id), "--dry-run"
+    )
+    # the dry run says what confirm would refuse: the week imported above is in its range
+    assert "Would be refused: The chapter already has 1 weeks of history" in refused.output
     other = run(
         app,
-        str(FIXTURES / PALMS_US_RANGE),
+        str(FIXTURES / SLIPS_XLSX),
         "--chapter",
         str(home.chapter_id),
         "--unknown",
@@ -139,7 +154,6 @@ def test_the_importer_is_the_chapters_first_leader_or_the_one_named(app: Flask, 
         "Importer@Platform.example",
     )
     assert other.exit_code == 0, other.output
-    assert table(other.output)["Opening balances"] == (38, 0)
     with app.app_context():
         latest = db.session.scalars(db.select(ImportBatch).order_by(ImportBatch.id.desc())).first()
         assert latest.imported_by_id == someone_id

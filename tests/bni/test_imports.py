@@ -535,10 +535,9 @@ def test_the_same_file_again_finds_everything_already_there(home) -> None:
     assert nonzero(again.new) == {}
     assert nonzero(again.existing) == {k: v for k, v in SMALL_NEW.items() if k != "members"}
     assert again.pending == []
-    second = confirmed(again, leader)
-    assert second.id != batch.id
-    assert nonzero(second.counts["new"]) == {}
-    assert stored() == {**after_first, "batches": 2}
+    assert again.writes_nothing
+    assert confirmed(again, leader) is None  # a re-import that writes nothing: no batch
+    assert stored() == {**after_first, "uploads": 0}
 
 
 def test_a_longer_version_of_a_file_adds_only_the_rows_it_did_not_have(home) -> None:
@@ -584,6 +583,9 @@ def test_undo_voids_what_the_batch_wrote_and_the_file_can_be_imported_again(home
         "attendance": 0,
         "visits": 0,
         "members_marked_left": 16,
+        "returned_to_left": 0,
+        "meeting_cancelled": 1,  # the meeting only this import knew of
+        "roster_reopened": 1,
     }
     for model in LEDGER:
         rows = db.session.scalars(db.select(model)).all()
@@ -594,7 +596,9 @@ def test_undo_voids_what_the_batch_wrote_and_the_file_can_be_imported_again(home
     assert stored() == {**before, "weekly_totals": 0}
     created = db.session.scalars(db.select(Member).where(Member.import_batch_id == batch.id)).all()
     assert len(created) == 16
-    assert {(m.status, m.left_on) for m in created} == {(MemberStatus.LEFT, NOW.date())}
+    # they leave on the day they joined: on no roster, in no list
+    assert {(m.status, m.left_on) for m in created} == {(MemberStatus.LEFT, MEETING)}
+    assert {m.joined_on for m in created} == {MEETING}
     assert db.session.get(Member, leader.id).status is MemberStatus.ACTIVE
     assert (batch.undone_at, batch.undone_by_id, batch.is_undone) == (NOW, leader.user_id, True)
     assert audit_actions(batch.id) == ["import.confirmed", "import.undone"]
@@ -924,8 +928,8 @@ def test_a_roster_creates_members_with_their_details_and_finds_them_next_time(ho
     assert (nonzero(again.new), nonzero(again.existing)) == ({}, {"members": 3})
     assert {n.source for n in again.names.values()} == {"matched"}
     before = stored()
-    confirmed(again, leader)
-    assert stored() == {**before, "batches": 2, "uploads": 0}
+    assert confirmed(again, leader) is None  # nothing new: no empty batch
+    assert stored() == {**before, "uploads": 0}
 
 
 def test_a_roster_row_with_an_e_mail_already_on_the_platform(home) -> None:

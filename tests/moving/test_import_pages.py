@@ -207,6 +207,12 @@ ROUTES = [
         leader_only((302, "/moving/import"), NOT_FOUND),  # and it adds nothing
     ),
     (
+        "GET",
+        "/moving/import/batches/{batch}/undo",
+        None,
+        leader_only((200, "Referral slips voided 20"), NOT_FOUND),
+    ),
+    (
         "POST",
         "/moving/import/batches/{batch}/undo",
         {},
@@ -284,6 +290,39 @@ def test_upload_with_the_token_from_the_page_works(app: Flask, csrf_leader: Flas
     token = token_in(csrf_leader.get(UPLOAD_URL))
     preview_url(upload(csrf_leader, fixture(SMALL), SMALL, csrf_token=token))
     assert uploads_staged(app) == 1
+
+
+def test_undo_asks_first_with_what_it_undoes_then_undoes_with_the_pages_token(
+    app: Flask, csrf_leader: FlaskClient, people: People
+) -> None:
+    batch_id = import_small(app, people)
+    history = csrf_leader.get(UPLOAD_URL).get_data(as_text=True)
+    assert f'href="/moving/import/batches/{batch_id}/undo"' in history  # a link, not a form
+    page = csrf_leader.get(f"/moving/import/batches/{batch_id}/undo")
+    shown = plain(page)
+    assert f"Undo the import of {SMALL}?" in shown
+    for line in (
+        "Referral slips voided 20",
+        "Thank-yous (TYFCB) voided 4",
+        "One-to-ones voided 14",
+        "Education credits (CEU) voided 13",
+        "Members it added, marked as left 16",
+        "The roster of Wednesday 27 August 2025 is reopened.",
+        "The meeting of Wednesday 27 August 2025, which this import added, is cancelled.",
+    ):
+        assert line in shown, line
+    body = page.get_data(as_text=True)
+    assert "<script" not in body.split("<main", 1)[1].split("</main>", 1)[0]  # no inline JS
+    with app.app_context():
+        assert db.session.get(ImportBatch, batch_id).undone_at is None  # a GET writes nothing
+    response = csrf_leader.post(
+        f"/moving/import/batches/{batch_id}/undo", data={"csrf_token": token_in(page)}
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(ImportBatch, batch_id).undone_at is not None
+        meeting = db.session.scalar(db.select(Meeting).where(Meeting.meets_on == date(2025, 8, 27)))
+        assert (meeting.is_cancelled, meeting.cancel_reason) == (True, f"Import {batch_id} undone")
 
 
 def test_confirm_and_undo_without_a_csrf_token_are_refused(
