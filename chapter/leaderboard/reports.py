@@ -1,4 +1,5 @@
-"""The PALMS summary report: per member over a date range, in the columns chapters know."""
+"""The PALMS summary report: per member over a date range, in the columns chapters know
+(BNI Connect's, with the regional T column: testimonials given)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ PALMS_HEADER = [
     "1-2-1",
     "TYFCB",
     "CEU",
+    "T",
 ]
 SOURCE = [
     "present",
@@ -47,6 +49,7 @@ SOURCE = [
     "one_to_ones",
     "tyfcb_credited_cents",
     "education_credits",
+    "testimonials",
 ]
 
 

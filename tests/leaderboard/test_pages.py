@@ -58,7 +58,7 @@ from tests.support.leaderboard_helpers import (
 )
 from tests.support.referral_helpers import csv_rows
 
-PALMS_HEADER = "First Name,Last Name,P,A,L,M,S,RGI,RGO,RRI,RRO,V,1-2-1,TYFCB,CEU"
+PALMS_HEADER = "First Name,Last Name,P,A,L,M,S,RGI,RGO,RRI,RRO,V,1-2-1,TYFCB,CEU,T"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # method, path, form data, {person: (status, what they see: page text, or where a 302 goes)}.
@@ -184,7 +184,8 @@ def four_members(app: Flask, people: People) -> Chapter4:
     Milo-Yuri, Milo-Lena, Milo-Xena; visitors invited by Yuri x2 and Xena.
     Week w2: letters Lena A, Milo S, Xena P, Yuri P; slips Yuri→Xena (outside),
     Lena→Xena (inside); a thank-you crediting Yuri 40 (from Milo); Milo 2 education
-    credits; a visitor invited by Lena."""
+    credits; a visitor invited by Lena; a testimonial Milo gave Lena. Week w1 also has two
+    testimonials Yuri gave (Xena, Milo)."""
     home = people.leader.chapter_id
     rename(app, people.leader, "Lena", "Leader")
     rename(app, people.member, "Milo", "Member")
@@ -203,6 +204,7 @@ def four_members(app: Flask, people: People) -> Chapter4:
             thanks=[(Y, M, 40_00)],
             education=[(M, 2)],
             visitors=[L],
+            testimonials=[(M, L)],
         ),
     )
     w1_meeting = record_week(
@@ -221,6 +223,7 @@ def four_members(app: Flask, people: People) -> Chapter4:
             thanks=[(X, Y, 250_00), (L, X, 900_00, SECRET_NOTE), (M, L, 100_00)],
             one_to_ones=[(M, Y), (M, L), (M, X)],
             visitors=[Y, Y, X],
+            testimonials=[(Y, X), (Y, M)],
         ),
     )
     return Chapter4(lena, milo, xena, yuri, w1, w2, w1_meeting)
@@ -740,17 +743,17 @@ def test_the_board_runs_the_same_queries_with_3_or_40_weeks(
 # --- PALMS summary report --------------------------------------------------------------------
 
 PALMS_ROWS = [
-    # First, Last, P, A, L, M, S, RGI, RGO, RRI, RRO, V, 1-2-1, TYFCB, CEU
-    ["Lena", "Leader", "1", "1", "0", "0", "0", "2", "0", "0", "0", "1", "1", "900.00", "0"],
-    ["Milo", "Member", "0", "0", "1", "0", "1", "0", "1", "1", "0", "0", "3", "100.00", "2"],
-    ["Xena", "Xu", "1", "1", "0", "0", "0", "2", "1", "1", "2", "1", "1", "250.00", "0"],
-    ["Yuri", "Young", "1", "0", "0", "1", "0", "0", "1", "2", "1", "2", "1", "40.00", "0"],
+    # First, Last, P, A, L, M, S, RGI, RGO, RRI, RRO, V, 1-2-1, TYFCB, CEU, T
+    ["Lena", "Leader", "1", "1", "0", "0", "0", "2", "0", "0", "0", "1", "1", "900.00", "0", "0"],
+    ["Milo", "Member", "0", "0", "1", "0", "1", "0", "1", "1", "0", "0", "3", "100.00", "2", "1"],
+    ["Xena", "Xu", "1", "1", "0", "0", "0", "2", "1", "1", "2", "1", "1", "250.00", "0", "0"],
+    ["Yuri", "Young", "1", "0", "0", "1", "0", "0", "1", "2", "1", "2", "1", "40.00", "0", "2"],
 ]
 
 
 def column_sums(rows: list[list[str]]) -> list[str]:
     sums = []
-    for index in range(2, 15):
+    for index in range(2, 16):
         values = [Decimal(row[index]) for row in rows]
         total = sum(values, Decimal(0))
         sums.append(f"{total:.2f}" if index == 13 else str(total))
@@ -776,7 +779,7 @@ def test_palms_csv_has_the_columns_chapters_know_a_row_per_member_and_a_total(
     assert rows == PALMS_ROWS
     assert total == column_sums(rows)
     assert total == ["Total", "", "3", "2", "1", "1", "1", "4", "3", "4", "3", "4", "6",
-                     "1290.00", "2"]  # fmt: skip
+                     "1290.00", "2", "3"]  # fmt: skip
 
 
 def test_palms_report_on_screen_shows_the_same_rows_and_total(
@@ -835,10 +838,10 @@ def test_palms_date_range_only_counts_the_weeks_inside_it(
     w2 = chapter.w2.isoformat()
     _, *rows, total = csv_rows(client.get(f"/reports/palms?start={w2}&end={w2}&format=csv"))
     assert rows == [
-        ["Lena", "Leader", "0", "1", "0", "0", "0", "1", "0", "0", "0", "1", "0", "0.00", "0"],
-        ["Milo", "Member", "0", "0", "0", "0", "1", "0", "0", "0", "0", "0", "0", "0.00", "2"],
-        ["Xena", "Xu", "1", "0", "0", "0", "0", "0", "0", "1", "1", "0", "0", "0.00", "0"],
-        ["Yuri", "Young", "1", "0", "0", "0", "0", "0", "1", "0", "0", "0", "0", "40.00", "0"],
+        ["Lena", "Leader", "0", "1", "0", "0", "0", "1", "0", "0", "0", "1", "0", "0.00", "0", "0"],
+        ["Milo", "Member", "0", "0", "0", "0", "1", "0", "0", "0", "0", "0", "0", "0.00", "2", "1"],
+        ["Xena", "Xu", "1", "0", "0", "0", "0", "0", "0", "1", "1", "0", "0", "0.00", "0", "0"],
+        ["Yuri", "Young", "1", "0", "0", "0", "0", "0", "1", "0", "0", "0", "0", "40.00", "0", "0"],
     ]
     assert total == column_sums(rows)
     after = (chapter.w2 + timedelta(days=1)).isoformat()
@@ -846,7 +849,7 @@ def test_palms_date_range_only_counts_the_weeks_inside_it(
         client.get(f"/reports/palms?start={after}&end={chapter.w1.isoformat()}&format=csv")
     )
     assert total == ["Total", "", "1", "1", "1", "1", "0", "3", "2", "3", "2", "3", "6",
-                     "1250.00", "0"]  # fmt: skip
+                     "1250.00", "0", "2"]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from tests.support.access import (
 from tests.support.referral_helpers import SlipFactory, ThankYouFactory, csv_rows, home_today, text
 
 SLIPS_HEADER = "From,To,Slip Type,Inside/Outside,TYFCB Amount,CEU Credits,Detail"
-PALMS_HEADER = "First Name,Last Name,P,A,L,M,S,RGI,RGO,RRI,RRO,V,1-2-1,TYFCB,CEU"
+PALMS_HEADER = "First Name,Last Name,P,A,L,M,S,RGI,RGO,RRI,RRO,V,1-2-1,TYFCB,CEU,T"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEADERS_ONLY = {ANONYMOUS: TO_LOGIN, MEMBER: FORBIDDEN, ADMIN: FORBIDDEN}
 
