@@ -198,3 +198,18 @@ def test_an_unreadable_title_date_is_a_problem_not_a_crash(home) -> None:
     plan = preview(chapter, leader, data=titled("Slips Audit Report for 31/31/2026"))
     assert plan.needs_meeting
     assert any("is not a date" in problem.message for problem in plan.skipped)
+
+
+def test_confirm_refuses_exactly_what_the_preview_listed_first(home) -> None:
+    chapter, leader = home
+    confirmed(create_unknown(preview(chapter, leader, PALMS_US_RANGE)), leader)
+    week = create_unknown(preview(chapter, leader, PALMS_US_WEEK))
+    message, _ = week.refusals[0]
+    assert "already counts 25 Feb 2026" in message
+    assert not week.ready
+    before = db.session.scalar(db.select(func.count()).select_from(ImportBatch))
+    with pytest.raises(RuleViolation) as refused:
+        import_writes.confirm(week, actor=leader.user, now=NOW)
+    assert refused.value.message == message
+    db.session.rollback()
+    assert db.session.scalar(db.select(func.count()).select_from(ImportBatch)) == before

@@ -735,6 +735,25 @@ def test_reuploading_the_same_file_counts_everything_as_already_there(
     for model in MODELS:
         assert after[model.__tablename__] == before[model.__tablename__], model
     assert after["members"] == before["members"]
+    assert after["import_batches"] == before["import_batches"]  # no empty batch
+    history = plain(leader.get(UPLOAD_URL))
+    assert f"Nothing new in {SMALL}: everything in it is already here, so no import" in history
+
+
+def test_the_preview_says_before_import_everything_confirm_would_refuse(
+    app: Flask, leader: FlaskClient
+) -> None:
+    location = preview_url(upload(leader, fixture(SMALL), SMALL))
+    page = plain(leader.get(location))
+    refusals = page.split("Import would be refused until:", 1)[1]
+    assert "Choose the meeting this Slips Audit belongs to." in refusals
+    assert "Say who these are first:" in refusals
+
+    # a meeting in the future is one confirm refuses: the preview says so first
+    response = leader.post(location, data={"action": "preview", "meeting_on": "2099-01-07"})
+    refusals = plain(response).split("Import would be refused until:", 1)[1]
+    assert "07 Jan 2099 is in the future: choose a meeting held." in refusals
+    assert "Nothing new" not in plain(response)
 
 
 def test_reuploading_shows_already_there_before_the_date_is_typed_again(
