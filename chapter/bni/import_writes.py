@@ -378,6 +378,7 @@ class _Writer:
                 one_to_ones=counts["one_to_ones"],
                 education_credits=counts["ceu"],
                 tyfcb_credited_cents=line.tyfcb_cents,
+                testimonials=counts["t"],  # 0 where the file has no T column
             ),
             key,
         )
