@@ -41,7 +41,13 @@ from chapter.ledger.rules import BusinessType, SlipKind
 from chapter.meetings import service as meetings
 from chapter.meetings.models import Meeting
 from chapter.members import service as members
-from chapter.members.identity import PLACEHOLDER_EMAIL_DOMAIN
+from chapter.members.identity import (
+    PLACEHOLDER_EMAIL_DOMAIN,
+    UNASSIGNED,
+    is_honorific,
+    split_name,
+    without_honorifics,
+)
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
 from chapter.members.service import MemberDetails
@@ -213,23 +219,32 @@ class _Writer:
                 db.session.get_one(Member, member_id).sponsor_id = sponsor_id
 
     def _member(self, name: Name, line: RosterLine | None) -> Member:
-        first, _, last = name.name.partition(" ")
-        if line is not None:
-            first, last = line.first_name, line.last_name
+        """A member for a name the leader chose to add: titles (Mr., Dr., Shri...) are not
+        first names; the roster's own first and last name when it gives them; no business
+        (never the person's name) and a marked placeholder classification until the leader
+        completes them (members.to_complete); the roster's joined date, else the file's."""
+        first, last = split_name(name.name)
+        if line is not None and line.first_name.strip():
+            first, last = without_honorifics(line.first_name), line.last_name.strip()
+            if is_honorific(first):  # the roster's first-name column held only a title
+                first, last = split_name(f"{line.first_name} {line.last_name}")
+        full = f"{first} {last}".strip()
         email = line.email if line is not None and line.email else ""
         if not email or accounts.email_taken(email):
             email = _placeholder_email(self.chapter.id, name.key)
-        classification = (line.classification if line else "") or f"Unassigned ({name.name})"
+        classification = (line.classification if line else "") or f"{UNASSIGNED} ({full})"
         if members.classification_holder(self.chapter.id, classification) is not None:
-            classification = f"{classification} ({name.name})"
+            classification = f"{classification} ({full})"
+        report = self.plan.report
+        joined = (line.joined_on if line else None) or self.plan.meeting_on
         details = MemberDetails(
             first_name=first,
             last_name=last or "-",
             email=email,
-            business_name=(line.company if line else "") or name.name,
+            business_name=(line.company if line else "")[:120],
             classification=classification[:80],
             phone=(line.phone if line else "")[:40],
-            joined_on=(line.joined_on if line else None) or self.plan.meeting_on,
+            joined_on=joined or getattr(report, "starts_on", None),
             renewal_on=line.renewal_on if line else None,
         )
         member = members.add_member(self.chapter.id, details, actor=None, today=self.today)

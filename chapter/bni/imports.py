@@ -47,6 +47,7 @@ from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, Thank
 from chapter.ledger.rules import BusinessType
 from chapter.meetings.models import Meeting
 from chapter.members import service as members
+from chapter.members.identity import without_honorifics
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
 
@@ -418,8 +419,8 @@ def _resolve(chapter_id: int, result: Plan, choices: dict[str, str]) -> None:
             name.member_id, name.choice, name.source = int(chosen), "", "chosen"
         elif name.source == "bold":
             continue
-        elif key in by_key or emails.get(key) in by_email:
-            name.member_id = by_key.get(key) or by_email[emails[key]]
+        elif (found := _known(key, name.name, by_key)) or emails.get(key) in by_email:
+            name.member_id = found or by_email[emails[key]]
             name.source = "matched"
         elif (mapping := remembered.get(key)) is not None:
             name.member_id = mapping.member_id
@@ -427,6 +428,12 @@ def _resolve(chapter_id: int, result: Plan, choices: dict[str, str]) -> None:
             name.source = "remembered"
         elif isinstance(result.report, Roster):
             name.choice, name.source = CREATE, "new"
+
+
+def _known(key: str, name: str, by_key: dict[str, int]) -> int | None:
+    """The member a name in the file is: by the name as it is, else without its titles
+    ("Dr. Ana Ruiz" is the member Ana Ruiz an import created from it)."""
+    return by_key.get(key) or by_key.get(name_key(without_honorifics(name)))
 
 
 def import_key(*parts: object) -> str:

@@ -431,24 +431,44 @@ def active_choices(chapter_id: int) -> list[tuple[int, str]]:
     ]
 
 
-def to_complete(chapter_id: int) -> list[Member]:
+@dataclass(frozen=True)
+class Incomplete:
+    """A member an import added, and which of their details are still missing."""
+
+    member: Member
+    missing: tuple[str, ...]
+
+
+def missing_details(member: Member) -> tuple[str, ...]:
+    """What an imported member still lacks: a business, a classification (the import's
+    placeholder), a real e-mail address (the import's placeholder)."""
+    missing = []
+    if not member.business_name:
+        missing.append("business")
+    if member.classification.startswith(f"{UNASSIGNED} ("):
+        missing.append("classification")
+    if member.email.endswith(f"@{PLACEHOLDER_EMAIL_DOMAIN}"):
+        missing.append("e-mail address")
+    return tuple(missing)
+
+
+def to_complete(chapter_id: int) -> list[Incomplete]:
     """Active members an import added whose details are still missing (no business, a
     placeholder classification or e-mail address): the leader's "to complete" list."""
-    return list(
-        db.session.scalars(
-            db.select(Member)
-            .join(Member.user)
-            .options(contains_eager(Member.user))
-            .where(
-                Member.chapter_id == chapter_id,
-                Member.status == MemberStatus.ACTIVE,
-                Member.import_batch_id.is_not(None),
-                or_(
-                    Member.business_name == "",
-                    Member.classification.startswith(f"{UNASSIGNED} (", autoescape=True),
-                    User.email.endswith(f"@{PLACEHOLDER_EMAIL_DOMAIN}", autoescape=True),
-                ),
-            )
-            .order_by(User.last_name, User.first_name, Member.id)
+    found = db.session.scalars(
+        db.select(Member)
+        .join(Member.user)
+        .options(contains_eager(Member.user))
+        .where(
+            Member.chapter_id == chapter_id,
+            Member.status == MemberStatus.ACTIVE,
+            Member.import_batch_id.is_not(None),
+            or_(
+                Member.business_name == "",
+                Member.classification.startswith(f"{UNASSIGNED} (", autoescape=True),
+                User.email.endswith(f"@{PLACEHOLDER_EMAIL_DOMAIN}", autoescape=True),
+            ),
         )
+        .order_by(User.last_name, User.first_name, Member.id)
     )
+    return [Incomplete(member, missing_details(member)) for member in found]

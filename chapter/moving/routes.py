@@ -47,6 +47,7 @@ def upload() -> Page:
         history=history,
         limit=imports.size_label(_max_bytes()),
         names=members.names_by_user(current_chapter_id()),
+        to_complete=members.to_complete(current_chapter_id()),
     ), form.status()
 
 

@@ -949,3 +949,19 @@ def test_the_preview_of_513_slips_runs_a_bounded_number_of_queries(
     assert len(statements) <= PREVIEW_QUERY_BOUND, "\n".join(statements)
     assert len(statements) <= len(small_statements) + 2  # not one per row or per name
     assert len(decided) <= PREVIEW_QUERY_BOUND, "\n".join(decided)
+
+
+def test_the_import_page_lists_imported_members_to_complete_each_linked_to_its_edit_page(
+    app: Flask, leader: FlaskClient, people: People
+) -> None:
+    batch_id = import_small(app, people)
+    with app.app_context():
+        created = db.session.scalars(
+            db.select(Member).where(Member.import_batch_id == batch_id)
+        ).all()
+        links = {f'href="/members/{member.id}/edit"' for member in created}
+    response = leader.get(UPLOAD_URL)
+    body = response.get_data(as_text=True)
+    assert "To complete (16)" in plain(response)
+    assert "business, classification, e-mail address missing" in plain(response)
+    assert all(link in body for link in links)
