@@ -84,6 +84,7 @@ ROUTE_MODULES = (
     "chapter.attendance.routes",
     "chapter.ledger.ledger_routes",
     "chapter.ledger.routes",
+    "chapter.ledger.testimonial_routes",
     "chapter.rotation.routes",
     "chapter.leaderboard.light_routes",
     "chapter.leaderboard.report_routes",

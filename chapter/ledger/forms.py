@@ -30,7 +30,8 @@ from wtforms.validators import (
 from chapter.forms import BaseForm, choices, in_range, strip
 from chapter.ledger.money import MAX_CENTS, to_cents
 from chapter.ledger.referrals import SlipDetails
-from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus
+from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus, TestimonialKind
+from chapter.ledger.testimonials import TestimonialDetails
 from chapter.ledger.thanks import ThankYouDetails
 
 
@@ -165,3 +166,31 @@ class EducationForm(BaseForm):
     topic = StringField("What you learned", validators=[DataRequired(), Length(max=200)])
     credits = IntegerField("Credits", default=1, validators=[InputRequired(), NumberRange(1, 20)])
     submit = SubmitField("Log education credits")
+
+
+class TestimonialForm(BaseForm):
+    receiver_id = SelectField(
+        "Testimonial for", coerce=_optional_int, validators=[InputRequired("Choose a member.")]
+    )
+    kind = RadioField(
+        "How you gave it",
+        choices=choices((k.value, k.label) for k in TestimonialKind),
+        coerce=TestimonialKind,
+        default=TestimonialKind.SPOKEN.value,
+        validators=[InputRequired("Choose spoken or written.")],
+    )
+    given_on = DateField("Date", validators=[InputRequired(), in_range])
+    text = TextAreaField(
+        "What you said (optional for a spoken testimonial)", validators=[Length(max=2000)]
+    )
+    may_publish = BooleanField("They may publish this text on their profile")
+    submit = SubmitField("Record the testimonial")
+
+    def details(self) -> TestimonialDetails:
+        return TestimonialDetails(
+            receiver_id=self.receiver_id.data,  # type: ignore[arg-type]
+            kind=self.kind.data,  # type: ignore[arg-type]
+            given_on=self.given_on.data,  # type: ignore[arg-type]
+            text=self.text.data or "",
+            may_publish=bool(self.may_publish.data),
+        )

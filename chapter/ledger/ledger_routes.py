@@ -10,7 +10,7 @@ from chapter.chapters.models import Chapter
 from chapter.db import utcnow
 from chapter.extensions import db
 from chapter.forms import ActionForm
-from chapter.ledger import bp
+from chapter.ledger import bp, testimonials
 from chapter.ledger import service as ledgers
 from chapter.ledger.forms import DisputeForm, VoidForm
 from chapter.ledger.money import from_cents
@@ -61,9 +61,15 @@ def ledger() -> Response | str:
             ledgers.one_to_ones_of(member.id, period),
             ledgers.education_of(member.id, period),
         )
+    given_tab = tab == "given"
+    said = (
+        (testimonials.given_by if given_tab else testimonials.received_by)(member.id, period)
+        if tab != "activity"
+        else None
+    )
     names = members.names_by_member(chapter.id)
     if request.args.get("format") == "csv":
-        return _member_csv(member.id, tab, period, slips, thank_yous, names, chapter)
+        return _member_csv(member.id, tab, period, slips, thank_yous, names, chapter, said)
     return render_template(
         "referrals/ledger.html",
         tab=tab,
@@ -76,6 +82,12 @@ def ledger() -> Response | str:
             thank_yous, page=request.args.get("tpage", 1, type=int), per_page=25, max_per_page=100
         ),
         totals=ledgers.member_totals(member.id, period),
+        said=None
+        if said is None
+        else db.paginate(
+            said, page=request.args.get("xpage", 1, type=int), per_page=25, max_per_page=100
+        ),
+        said_counts=testimonials.count_in(member.id, period),
         names=names,
         void_form=VoidForm(formdata=None),
         dispute_form=DisputeForm(formdata=None),
@@ -83,7 +95,7 @@ def ledger() -> Response | str:
     )
 
 
-def _member_csv(member_id, tab, period, slips, thank_yous, names, chapter) -> Response:
+def _member_csv(member_id, tab, period, slips, thank_yous, names, chapter, said) -> Response:
     rows: list[list[object]] = []
     if tab == "activity":
         for entry in db.session.scalars(slips):
@@ -138,6 +150,19 @@ def _member_csv(member_id, tab, period, slips, thank_yous, names, chapter) -> Re
                     "",
                     from_cents(entry.amount_cents),
                     entry.note,
+                    "voided" if entry.is_voided else "",
+                ]
+            )
+        for entry in db.session.scalars(said):
+            rows.append(
+                [
+                    entry.week_on,
+                    f"testimonial {entry.kind.value}",
+                    names.get(entry.giver_id),
+                    names.get(entry.receiver_id),
+                    "",
+                    "",
+                    entry.text,
                     "voided" if entry.is_voided else "",
                 ]
             )
