@@ -37,7 +37,7 @@ from chapter.errors import Conflict, NotFound, RuleViolation
 from chapter.extensions import db
 from chapter.ledger import voids
 from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou
-from chapter.ledger.rules import BusinessType, SlipKind
+from chapter.ledger.rules import SlipKind
 from chapter.meetings import service as meetings
 from chapter.meetings.models import Meeting
 from chapter.members import service as members
@@ -288,7 +288,7 @@ class _Writer:
                     giver_id=receiver,
                     thanker_id=None,
                     amount_cents=line.amount_cents,
-                    business_type=BusinessType.NEW,
+                    business_type=self.plan.thanks_type,  # the leader's choice, default new
                     thanked_on=meeting.meets_on,
                     note=note[:500],
                 ),

@@ -188,6 +188,13 @@ class Plan:
         return not self.refusals
 
     @property
+    def has_thank_yous(self) -> bool:
+        """Whether the file has thank-yous to a member (whose new or repeat the leader picks)."""
+        return isinstance(self.report, SlipsAudit) and any(
+            line.type is SlipType.TYFCB and not line.to_bni for line in self.report.lines
+        )
+
+    @property
     def reactivates(self) -> list[Returning]:
         return [person for person in self.returning if not person.held_by]
 
@@ -252,10 +259,12 @@ def plan(
     choices: dict[str, str] | None = None,
     meeting_on: date | None = None,
     period: tuple[date, date] | None = None,
+    thanks_type: BusinessType = BusinessType.NEW,
 ) -> Plan:
     """What importing ``upload`` would do. ``choices`` maps name keys to a member id (as
-    text), CREATE or OTHER; ``meeting_on`` says which meeting a Slips Audit belongs to and
-    ``period`` which dates a summary exported without headers covers."""
+    text), CREATE or OTHER; ``meeting_on`` says which meeting a Slips Audit belongs to,
+    ``period`` which dates a summary exported without headers covers, and ``thanks_type``
+    whether its thank-yous are new or repeat business (BNI Connect's files do not say)."""
     report = read(upload.data)
     asks_period = isinstance(report, PalmsSummary) and report.starts_on is None
     asks_meeting = isinstance(report, SlipsAudit) and report.meeting_on is None
@@ -275,6 +284,7 @@ def plan(
     meeting = _meeting_on(upload.chapter_id, meeting_on)
     result = Plan(upload, report, meeting_on, meeting, {}, skipped=list(report.problems))
     result.asks_meeting, result.asks_period = asks_meeting, asks_period
+    result.thanks_type = thanks_type
     result.earlier = earlier
     _collect_names(result)
     _resolve(upload.chapter_id, result, choices or {})

@@ -20,6 +20,7 @@ from chapter.chapters import service as chapters
 from chapter.db import utcnow
 from chapter.errors import ChapterError
 from chapter.extensions import db
+from chapter.ledger.rules import BusinessType
 from chapter.members import service as members
 from chapter.moving import chapter_import
 
@@ -57,6 +58,13 @@ def register(group: click.Group) -> None:
         type=click.Choice([CREATE, OTHER]),
         help="What names no member matches are: new members, or of another chapter.",
     )
+    @click.option(
+        "--thanks",
+        type=click.Choice([t.value for t in BusinessType]),
+        default=BusinessType.NEW.value,
+        show_default=True,
+        help="Whether the file's thank-yous (TYFCB) are new or repeat business.",
+    )
     @click.option("--by", "by_email", help="Who imports (default: the chapter's first leader).")
     @click.option("--dry-run", is_flag=True, help="Print the preview; write nothing.")
     def import_file(
@@ -66,6 +74,7 @@ def register(group: click.Group) -> None:
         starts_on: str | None,
         ends_on: str | None,
         unknown: str | None,
+        thanks: str,
         by_email: str | None,
         dry_run: bool,
     ) -> None:
@@ -82,17 +91,15 @@ def register(group: click.Group) -> None:
                 max_bytes=2**31,  # the command line is for the large histories
             )
             upload = imports.get_upload(chapter_id, upload_id)
-            plan = imports.plan(
-                upload, meeting_on=_date(meeting), period=(first, last) if first and last else None
-            )
+            options: dict[str, Any] = {
+                "meeting_on": _date(meeting),
+                "period": (first, last) if first and last else None,
+                "thanks_type": BusinessType(thanks),
+            }
+            plan = imports.plan(upload, **options)
             if unknown:
                 choices = {name.key: unknown for name in plan.unknown}
-                plan = imports.plan(
-                    upload,
-                    choices=choices,
-                    meeting_on=_date(meeting),
-                    period=(first, last) if first and last else None,
-                )
+                plan = imports.plan(upload, choices=choices, **options)
             _print(plan)
             if dry_run:
                 db.session.rollback()

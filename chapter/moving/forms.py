@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField
+from wtforms import DateField, RadioField
 from wtforms.validators import Optional
 
-from chapter.forms import BaseForm
+from chapter.forms import BaseForm, choices
 
 
 class UploadForm(BaseForm):
@@ -29,3 +29,10 @@ class PreviewForm(BaseForm):
     )
     starts_on = DateField("From", validators=[Optional()])
     ends_on = DateField("To", validators=[Optional()])
+    thanks_type = RadioField(
+        "Its thank-yous (TYFCB) are",
+        choices=choices([("new", "New business"), ("repeat", "Repeat business")]),
+        default="new",
+        validators=[Optional()],
+        description="The file does not say; every thank-you of this import gets your choice.",
+    )

@@ -9,6 +9,7 @@ from chapter.bni import import_writes, imports
 from chapter.db import utcnow
 from chapter.errors import ChapterError
 from chapter.forms import ActionForm, saved
+from chapter.ledger.rules import BusinessType
 from chapter.members import service as members
 from chapter.members.roles import Role
 from chapter.moving import bp
@@ -77,19 +78,30 @@ def preview(upload_id: int) -> Page:
             else None
         )
         choices = _choices()
+        thanks = BusinessType(form.thanks_type.data or BusinessType.NEW.value)
         try:
             plan = imports.plan(
-                upload, choices=choices, meeting_on=form.meeting_on.data, period=period
+                upload,
+                choices=choices,
+                meeting_on=form.meeting_on.data,
+                period=period,
+                thanks_type=thanks,
             )
         except ChapterError as error:  # e.g. From after To: shown at its field
             form.add_error(error)
-            plan = imports.plan(upload, choices=choices, meeting_on=form.meeting_on.data)
+            plan = imports.plan(
+                upload, choices=choices, meeting_on=form.meeting_on.data, thanks_type=thanks
+            )
             period, confirming = None, False
         undecided = request.form.get("undecided", "")
         if undecided in (imports.CREATE, imports.OTHER) and plan.unknown:
             choices |= {name.key: undecided for name in plan.unknown}
             plan = imports.plan(
-                upload, choices=choices, meeting_on=form.meeting_on.data, period=period
+                upload,
+                choices=choices,
+                meeting_on=form.meeting_on.data,
+                period=period,
+                thanks_type=thanks,
             )
         if confirming and (
             confirmed := saved(

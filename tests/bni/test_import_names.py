@@ -11,6 +11,8 @@ import pytest
 from chapter.bni import import_writes
 from chapter.bni.reports import name_key
 from chapter.extensions import db
+from chapter.ledger.models import ThankYou
+from chapter.ledger.rules import BusinessType
 from chapter.members import service as members
 from chapter.members.identity import is_honorific
 from chapter.members.models import Member
@@ -21,6 +23,7 @@ from tests.support.import_helpers import (
     PALMS_US_RANGE,
     ROSTER_HEADER,
     SLIP_HEADER,
+    SLIPS_SMALL,
     chapter_with_leader,
     create_unknown,
     csv_bytes,
@@ -119,3 +122,27 @@ def test_members_of_a_summary_over_a_range_joined_by_its_first_day(home) -> None
         db.session.scalars(db.select(Member.joined_on).where(Member.import_batch_id == batch.id))
     )
     assert joined == {date(2025, 10, 1)}
+
+
+@pytest.mark.parametrize("chosen", [BusinessType.NEW, BusinessType.REPEAT])
+def test_the_leader_marks_a_batchs_thank_yous_new_or_repeat(home, chosen) -> None:
+    chapter, leader = home
+    options = {"meeting_on": date(2025, 8, 27), "thanks_type": chosen}
+    plan = preview(chapter, leader, SLIPS_SMALL, **options)
+    assert plan.thanks_type is chosen
+    batch = imported(chapter, leader, name=SLIPS_SMALL, options=options)
+    kinds = db.session.scalars(
+        db.select(ThankYou.business_type).where(ThankYou.import_batch_id == batch.id)
+    ).all()
+    assert kinds == [chosen] * 4
+
+
+def test_thank_yous_are_new_business_unless_the_leader_says_repeat(home) -> None:
+    chapter, leader = home
+    batch = imported(chapter, leader, name=SLIPS_SMALL, options={"meeting_on": date(2025, 8, 27)})
+    kinds = set(
+        db.session.scalars(
+            db.select(ThankYou.business_type).where(ThankYou.import_batch_id == batch.id)
+        )
+    )
+    assert kinds == {BusinessType.NEW}

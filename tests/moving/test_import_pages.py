@@ -965,3 +965,19 @@ def test_the_import_page_lists_imported_members_to_complete_each_linked_to_its_e
     assert "To complete (16)" in plain(response)
     assert "business, classification, e-mail address missing" in plain(response)
     assert all(link in body for link in links)
+
+
+def test_the_preview_asks_whether_the_thank_yous_are_new_or_repeat_and_stores_it(
+    app: Flask, leader: FlaskClient
+) -> None:
+    location = preview_url(upload(leader, fixture(SMALL), SMALL))
+    page = leader.get(location)
+    body = page.get_data(as_text=True)
+    assert "Its thank-yous (TYFCB) are" in plain(page)
+    assert re.search(r'<input[^>]*checked[^>]*value="new"|value="new"[^>]*checked', body)
+    data = {"action": "confirm", "meeting_on": MEETING_ON, "thanks_type": "repeat"}
+    response = leader.post(location, data={**data, **choose_all(page)})
+    assert response.status_code == 302, plain(response)
+    with app.app_context():
+        kinds = db.session.scalars(db.select(ThankYou.business_type)).all()
+        assert [kind.value for kind in kinds] == ["repeat"] * 4
