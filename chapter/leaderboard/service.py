@@ -30,6 +30,7 @@ SORTS = {
     "tyfcb": "TYFCB credited",
     "one_to_ones": "One-to-ones",
     "visitors": "Visitors",
+    "testimonials": "Testimonials given",
     "attendance": "Attendance",
     "givers_gain": "Givers gain",
 }

@@ -698,7 +698,22 @@ def busy_week(ids: list[int]) -> Week:
         thanks=[(b, a, 100_00) for a, b in zip(ids, following, strict=True)],
         one_to_ones=list(zip(ids, following, strict=True)),
         visitors=ids[:3],
+        testimonials=list(zip(ids, following, strict=True)),
     )
+
+
+def test_the_board_counts_testimonials_given_and_sorts_by_them(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    chapter = four_members(app, people)  # testimonials given: Milo 1 (w2), Yuri 2 (w1)
+    login_as(client, people.member)
+    span = "period=all&sort=testimonials"
+    lines = board_lines(client.get(f"/leaderboard/?{span}"))
+    assert [(line.name, line.testimonials, line.rank) for line in lines[:2]] == [
+        ("Yuri Young", 2, 1), ("Milo Member", 1, 2),
+    ]  # fmt: skip
+    week = board_lines(client.get(f"/leaderboard/?period=week&week={chapter.w1.isoformat()}"))
+    assert {line.name: line.testimonials for line in week}["Milo Member"] == 0
 
 
 @pytest.mark.parametrize("path", BOARD_PATHS)

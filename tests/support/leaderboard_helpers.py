@@ -197,6 +197,7 @@ class BoardLine:
     tyfcb: str
     one_to_ones: int
     visitors: int
+    testimonials: int
     attendance: str
     givers_gain: str
     changes: dict[str, str]
@@ -234,8 +235,9 @@ def board_lines(response) -> list[BoardLine]:
                 tyfcb=bare[4],
                 one_to_ones=int(bare[5]),
                 visitors=int(bare[6]),
-                attendance=bare[7],
-                givers_gain=bare[8],
+                testimonials=int(bare[7]),
+                attendance=bare[8],
+                givers_gain=bare[9],
                 changes=changes,
                 is_you=name.endswith("(you)"),
                 highlighted='aria-current="true"' in opening,
