@@ -179,7 +179,8 @@ def _weekly_history_inside(result: Plan, chapter_id: int, start: date, end: date
     )
     if weeks:
         result.blockers.append(
-            f"The chapter already has {weeks} weeks of history between {_dates(start, end)}: "
+            f"The chapter already has {weeks} week{'s' if weeks != 1 else ''} of history "
+            f"between {_dates(start, end)}: "
             "an opening balance over the same dates would count them twice. Export a summary "
             "that ends before the first of them."
         )

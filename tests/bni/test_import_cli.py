@@ -142,7 +142,7 @@ def test_the_importer_is_the_chapters_first_leader_or_the_one_named(app: Flask, 
         app, str(FIXTURES / PALMS_US_RANGE), "--chapter", str(home.chapter_id), "--dry-run"
     )
     # the dry run says what confirm would refuse: the week imported above is in its range
-    assert "Would be refused: The chapter already has 1 weeks of history" in refused.output
+    assert "Would be refused: The chapter already has 1 week of history" in refused.output
     other = run(
         app,
         str(FIXTURES / SLIPS_XLSX),
