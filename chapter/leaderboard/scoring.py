@@ -268,6 +268,8 @@ def target_words(metric: Metric, band: Band, weeks: int) -> str:
     limit = band.min if metric.higher_is_better else band.max
     if limit is None:
         return "more" if not metric.higher_is_better else "any"
+    if limit == 0:
+        return "0"
     count = count_to_reach(metric, band, weeks) if limit < 1 else None
     if count is not None:
         singular, plural = NOUNS[metric.measure]

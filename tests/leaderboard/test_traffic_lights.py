@@ -73,6 +73,7 @@ def test_testimonial_targets_are_whole_counts_never_a_fraction_of_one() -> None:
     assert target_words(metric, some, 26) == "1 testimonial given in 26 weeks"
     assert target_words(metric, most, 26) == "2 testimonials given in 26 weeks"
     assert metric.band_words(some) == "1 testimonial given in 26 weeks"
+    assert metric.band_words(metric.bands[-1]) == "0"
     nothing = score(CLASSIC, Measures(weeks=4)).metrics
     part = next(m for m in nothing if m.metric.measure == "testimonials")
     assert (part.shown, part.target) == ("0 (0.00 a week)", "1 testimonial given in 4 weeks")
