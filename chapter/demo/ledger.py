@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from chapter.chapters.models import Chapter
 from chapter.extensions import db
-from chapter.ledger import activities, referrals, thanks
+from chapter.ledger import activities, referrals, testimonials, thanks
 from chapter.ledger.models import ReferralSlip
 from chapter.ledger.money import to_cents
-from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus
+from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus, TestimonialKind
 from chapter.meetings.models import Meeting
 from chapter.members.models import Member
 
@@ -84,6 +84,36 @@ def play_week(chapter: Chapter, roster: list[Member], meeting: Meeting, rng: ran
             1,
             today=meeting.meets_on,
             now=at_meeting,
+        )
+    _testimonials(chapter, meeting, present, at_meeting)
+
+
+TESTIMONIAL_TEXTS = (
+    "Sorted our office move in a weekend and kept every client call going.",
+    "Our accounts finally make sense; she explained each line to us.",
+    "Fast, tidy and on budget. I send everyone to them now.",
+)
+
+
+def _testimonials(chapter: Chapter, meeting: Meeting, present: list[Member], now: datetime) -> None:
+    """A testimonial or two most weeks (their own random stream, so the rest of the demo's
+    history stays as it was before testimonials existed)."""
+    rng = random.Random(meeting.meets_on.toordinal())
+    for _ in range(rng.choice([0, 1, 1, 2])):
+        giver, receiver = rng.sample(present, 2)
+        written = rng.random() < 0.5
+        testimonials.record_testimonial(
+            giver,
+            chapter,
+            testimonials.TestimonialDetails(
+                receiver_id=receiver.id,
+                kind=TestimonialKind.WRITTEN if written else TestimonialKind.SPOKEN,
+                given_on=meeting.meets_on,
+                text=rng.choice(TESTIMONIAL_TEXTS) if written else "",
+                may_publish=written and rng.random() < 0.7,
+            ),
+            today=meeting.meets_on,
+            now=now,
         )
 
 

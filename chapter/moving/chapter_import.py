@@ -20,7 +20,13 @@ from chapter.bni.models import ImportBatch, NameMapping, OpeningBalance
 from chapter.chapters.models import Chapter
 from chapter.errors import NotFound, RuleViolation
 from chapter.extensions import db
-from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou
+from chapter.ledger.models import (
+    EducationCredit,
+    OneToOne,
+    ReferralSlip,
+    Testimonial,
+    ThankYou,
+)
 from chapter.meetings.models import Meeting
 from chapter.members.models import Member
 from chapter.moving import document_plan
@@ -37,6 +43,7 @@ HOLDINGS = (
     ThankYou,
     OneToOne,
     EducationCredit,
+    Testimonial,
     OpeningBalance,
     NameMapping,
     SwapRequest,

@@ -17,7 +17,13 @@ from chapter.bni.models import NameMapping, OpeningBalance
 from chapter.chapters.models import Chapter
 from chapter.errors import NotFound
 from chapter.extensions import db
-from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou
+from chapter.ledger.models import (
+    EducationCredit,
+    OneToOne,
+    ReferralSlip,
+    Testimonial,
+    ThankYou,
+)
 from chapter.meetings.models import Meeting
 from chapter.members.models import Member
 from chapter.moving import document_format as fmt
@@ -207,6 +213,12 @@ def _ledger(chapter_id: int, refs: Refs) -> dict[str, Any]:
             _rows(EducationCredit, EducationCredit.chapter_id == chapter_id),
             (fmt.EDUCATION, fmt.EDUCATION_LINKS),
             lambda r: (r["week_on"], r["earned_on"]),
+            refs,
+        ),
+        "testimonials": _sorted(
+            _rows(Testimonial, Testimonial.chapter_id == chapter_id),
+            (fmt.TESTIMONIAL, fmt.TESTIMONIAL_LINKS),
+            lambda r: (r["week_on"], r["given_on"]),
             refs,
         ),
     }

@@ -17,7 +17,7 @@ from chapter.attendance.guest_rules import FollowUp
 from chapter.attendance.rules import Palms
 from chapter.bni.models import BALANCE_COLUMNS
 from chapter.ledger.money import MAX_CENTS
-from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus
+from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus, TestimonialKind
 from chapter.members.roles import MemberStatus, Position
 from chapter.rotation.states import Outcome, SwapStatus
 
@@ -25,6 +25,9 @@ FORMAT = "chapter-platform/chapter"
 VERSION = 1
 MAX_AMOUNT_CENTS = MAX_CENTS  # the money rule's bound (chapter.ledger.money)
 SMALL = 32767  # SmallInteger
+# Added to version 1 after its first exports: a document without them still reads (as none).
+ADDED_SECTIONS = frozenset({"testimonials"})
+ADDED_BALANCE_COLUMNS = frozenset({"testimonials"})
 MAX_INT = 2**31 - 1
 
 
@@ -39,14 +42,17 @@ class Field:
     low: int | None = None
     high: int | None = None
     choices: type[StrEnum] | None = None
+    # A field added after documents were first written: its value where a document lacks it
+    # (None: the field is required).
+    default: Any = None
 
 
 def _text(name: str, max_length: int | None = None, optional: bool = False) -> Field:
     return Field(name, "text", optional=optional, max_length=max_length)
 
 
-def _int(name: str, low: int = 0, high: int = SMALL) -> Field:
-    return Field(name, "int", low=low, high=high)
+def _int(name: str, low: int = 0, high: int = SMALL, default: int | None = None) -> Field:
+    return Field(name, "int", low=low, high=high, default=default)
 
 
 def _choice(name: str, choices: type[StrEnum], optional: bool = False) -> Field:
@@ -157,10 +163,24 @@ OPENING_BALANCE = (
     Field("starts_on", "date"),
     Field("ends_on", "date"),
     *(
-        _int(name, 0, MAX_AMOUNT_CENTS if name.endswith("_cents") else MAX_INT)
+        _int(
+            name,
+            0,
+            MAX_AMOUNT_CENTS if name.endswith("_cents") else MAX_INT,
+            default=0 if name in ADDED_BALANCE_COLUMNS else None,
+        )
         for name in BALANCE_COLUMNS
     ),
     Field("voided_at", "moment", optional=True),
+    IMPORT_KEY,
+)
+TESTIMONIAL = (
+    Field("week_on", "date"),
+    Field("given_on", "date"),
+    _choice("kind", TestimonialKind),
+    _text("text", 2000),
+    Field("may_publish", "bool"),
+    *VOIDED,
     IMPORT_KEY,
 )
 NAME_MAPPING = (_text("name_key", 160), _text("name", 160), Field("other_chapter", "bool"))
@@ -213,6 +233,12 @@ THANK_YOU_LINKS = _links(("giver", "giver_id", "member", False), MEETING_LINK, V
 ONE_TO_ONE_LINKS = _links(
     ("logged_by", "logged_by_id", "member", False),
     ("other", "other_id", "member"),
+    MEETING_LINK,
+    VOIDED_BY,
+)
+TESTIMONIAL_LINKS = _links(
+    ("giver", "giver_id", "member", False),
+    ("receiver", "receiver_id", "member", False),
     MEETING_LINK,
     VOIDED_BY,
 )

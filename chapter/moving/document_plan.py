@@ -15,7 +15,13 @@ from chapter.attendance.rules import Palms
 from chapter.bni.models import NameMapping, OpeningBalance
 from chapter.errors import RuleViolation
 from chapter.leaderboard.scoring import parse_table
-from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou
+from chapter.ledger.models import (
+    EducationCredit,
+    OneToOne,
+    ReferralSlip,
+    Testimonial,
+    ThankYou,
+)
 from chapter.meetings.models import Meeting
 from chapter.members.identity import classification_key
 from chapter.members.models import Member
@@ -62,7 +68,9 @@ def read(root: Record) -> Plan:
     known: dict[str, set[Any]] = {kind: set() for kind in NOUNS}
     sections: dict[str, list[Row]] = {"members": _members(root.records("members"), known)}
     for parent, name, model, fields, links in SECTIONS:
-        records = (root if parent is None else root.record(parent)).records(name)
+        records = (root if parent is None else root.record(parent)).records(
+            name, added_later=name in fmt.ADDED_SECTIONS
+        )
         numbered = NUMBERED.get(name)
         rows = [_row(record, model, fields, links, known, numbered) for record in records]
         CHECKS.get(name, _no_check)(records, rows, known)
@@ -227,6 +235,12 @@ def _check_one_to_ones(records: list[Record], rows: list[Row], known: dict) -> N
     _members_or_counterpart(records, rows, "logged_by_id", "other_id", one_may_be_empty=False)
 
 
+def _check_testimonials(records: list[Record], rows: list[Row], known: dict) -> None:
+    for record, row in zip(records, rows, strict=True):
+        if row.links["giver_id"] == row.links["receiver_id"]:
+            raise record.fail("receiver", "must be another member than the giver")
+
+
 def _check_name_mappings(records: list[Record], rows: list[Row], known: dict) -> None:
     _unique(records, rows, lambda r: r.values["name_key"], "name_key")
 
@@ -242,6 +256,7 @@ SECTIONS: tuple[tuple[str | None, str, type, Any, Any], ...] = (  # in the order
     ("ledger", "thank_yous", ThankYou, fmt.THANK_YOU, fmt.THANK_YOU_LINKS),
     ("ledger", "one_to_ones", OneToOne, fmt.ONE_TO_ONE, fmt.ONE_TO_ONE_LINKS),
     ("ledger", "education_credits", EducationCredit, fmt.EDUCATION, fmt.EDUCATION_LINKS),
+    ("ledger", "testimonials", Testimonial, fmt.TESTIMONIAL, fmt.TESTIMONIAL_LINKS),
     (None, "opening_balances", OpeningBalance, fmt.OPENING_BALANCE, fmt.OPENING_BALANCE_LINKS),
     (None, "name_mappings", NameMapping, fmt.NAME_MAPPING, fmt.NAME_MAPPING_LINKS),
 )
@@ -254,5 +269,6 @@ CHECKS: dict[str, Callable[[list[Record], list[Row], dict], None]] = {
     "swap_requests": _check_swaps,
     "referral_slips": _check_slips,
     "one_to_ones": _check_one_to_ones,
+    "testimonials": _check_testimonials,
     "name_mappings": _check_name_mappings,
 }

@@ -34,6 +34,8 @@ class Record:
         return {field.name: self.value(field) for field in fields}
 
     def value(self, field: Field) -> Any:
+        if field.name not in self.data and field.default is not None:
+            return field.default  # a field newer than the document
         value = self.raw(field.name)
         if value is None:
             if field.optional:
@@ -112,8 +114,10 @@ class Record:
             return None
         return self._int(Field(key, "int", low=1, high=MAX_INT), value)
 
-    def records(self, key: str) -> list[Record]:
-        """The objects of a list field."""
+    def records(self, key: str, *, added_later: bool = False) -> list[Record]:
+        """The objects of a list field (none where a section ``added_later`` is missing)."""
+        if added_later and key not in self.data:
+            return []
         value = self.raw(key)
         if not isinstance(value, list):
             raise self.fail(key, "must be a list")

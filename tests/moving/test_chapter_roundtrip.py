@@ -324,6 +324,7 @@ def test_a_malformed_document_is_refused_with_a_message_and_nothing_written(
         (lambda d: d["attendance"].append(dict(d["attendance"][0])), "is there twice"),
         (lambda d: _outsider(d).update(counterpart_name=" "), "must name the person"),
         (lambda d: _outsider(d).update(giver=None), "or the receiver must be a member"),
+        (lambda d: _testimonial(d).update(receiver=_testimonial(d)["giver"]), "than the giver"),
         ("not a dict", "document must be an object"),
     ],
 )
@@ -344,3 +345,35 @@ def test_rules_the_database_would_enforce_are_refused_first(
 
 def _outsider(document: dict[str, Any]) -> dict[str, Any]:
     return next(s for s in document["ledger"]["referral_slips"] if s["receiver"] is None)
+
+
+def _testimonial(document: dict[str, Any]) -> dict[str, Any]:
+    return document["ledger"]["testimonials"][0]
+
+
+def test_testimonials_travel_with_the_chapter(source, tmp_path: Path) -> None:
+    given = source["document"]["ledger"]["testimonials"]
+    assert given  # the demo records some
+    assert {"giver", "receiver", "week_on", "given_on", "kind", "text", "may_publish"} <= set(
+        given[0]
+    )
+    with fresh_platform(tmp_path, "target") as platform, platform.app_context():
+        _, counts = chapter_import.import_chapter(document_of(source), actor=None, now=NOW)
+        db.session.commit()
+    assert counts["testimonials"] == len(given)
+
+
+def test_a_document_written_before_testimonials_still_loads(source, tmp_path: Path) -> None:
+    """Version 1 documents exported before testimonials have no such section and no T in
+    their opening balances: they load as none."""
+    document = document_of(source)
+    del document["ledger"]["testimonials"]
+    for balance in document["opening_balances"]:
+        del balance["testimonials"]
+    with fresh_platform(tmp_path, "target") as platform, platform.app_context():
+        chapter, counts = chapter_import.import_chapter(document, actor=None, now=NOW)
+        db.session.commit()
+        again = exports.chapter_document(chapter.id)
+    assert counts["testimonials"] == 0
+    assert again["ledger"]["testimonials"] == []
+    assert {b["testimonials"] for b in again["opening_balances"]} <= {0}
