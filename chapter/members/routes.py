@@ -12,6 +12,7 @@ from chapter.db import utcnow
 from chapter.errors import RuleViolation
 from chapter.extensions import db
 from chapter.forms import ActionForm, saved
+from chapter.ledger import testimonials
 from chapter.members import bp
 from chapter.members import service as members
 from chapter.members.forms import MemberForm, PositionForm, ProfileForm
@@ -48,7 +49,20 @@ def index() -> str:
 @role_required(Role.MEMBER)
 def detail(member_id: int) -> str:
     member = members.get_in_chapter(current_chapter_id(), member_id)
-    return render_template("members/detail.html", member=member, action_form=ActionForm())
+    return render_template(
+        "members/detail.html",
+        member=member,
+        action_form=ActionForm(),
+        **_published(member),
+    )
+
+
+def _published(member: Member) -> dict[str, object]:
+    """Testimonials the givers allowed to show on this member's profile, with their names."""
+    return {
+        "published": testimonials.published_for(member.id),
+        "names": members.names_by_member(member.chapter_id),
+    }
 
 
 @bp.route("/me/edit", methods=["GET", "POST"])
@@ -168,7 +182,11 @@ def _detail_refused(member_id: int, refusal: str) -> tuple[str, int]:
     """The member's page again, with the reason a one-button action was refused (422)."""
     member = members.get_in_chapter(current_chapter_id(), member_id)
     return render_template(
-        "members/detail.html", member=member, action_form=ActionForm(), refusal=refusal
+        "members/detail.html",
+        member=member,
+        action_form=ActionForm(),
+        refusal=refusal,
+        **_published(member),
     ), 422
 
 

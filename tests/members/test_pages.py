@@ -29,6 +29,7 @@ from tests.support.access import (
     members_too,
 )
 from tests.support.pages import field_errors, html_of, log_in, text
+from tests.support.referral_helpers import TestimonialFactory
 
 EDITED_MEMBER = {
     "first_name": "Mara",
@@ -952,3 +953,40 @@ def test_member_lists_run_the_same_number_of_queries_for_5_and_40_members(
         db.session.commit()
     with_40 = queries_for(app, client, path)
     assert with_40 == with_5
+
+
+# --- published testimonials on the profile -------------------------------------------------
+
+
+def add_testimonials(app: Flask, people: People, count: int, **fields: object) -> None:
+    with app.app_context():
+        for _ in range(count):
+            TestimonialFactory(
+                chapter_id=people.leader.chapter_id,
+                giver_id=people.leader.member_id,
+                receiver_id=people.member.member_id,
+                **fields,
+            )
+        db.session.commit()
+
+
+def test_a_profile_shows_the_testimonials_their_givers_allowed(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    add_testimonials(app, people, 1, text="Fixed our roof before the storm.", may_publish=True)
+    add_testimonials(app, people, 1, text="Private praise, not for the profile.")
+    login_as(client, people.leader)
+    page = text(client.get(f"/members/{people.member.member_id}"))
+    assert "Fixed our roof before the storm." in page
+    assert "Private praise" not in page
+    assert "Testimonials" in page
+
+
+def test_a_profile_costs_the_same_queries_for_1_and_15_testimonials(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    login_as(client, people.leader)
+    add_testimonials(app, people, 1, text="Great work.", may_publish=True)
+    few = queries_for(app, client, f"/members/{people.member.member_id}")
+    add_testimonials(app, people, 14, text="Great work again.", may_publish=True)
+    assert queries_for(app, client, f"/members/{people.member.member_id}") == few
