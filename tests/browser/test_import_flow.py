@@ -99,7 +99,7 @@ def test_leader_imports_a_slips_audit_and_sees_it_in_the_chapter_ledger(
     expect(page.get_by_role("status")).to_contain_text(f"Imported {FILE.name}:")
     history = page.get_by_role("row").filter(has_text=FILE.name)
     expect(history).to_contain_text("Slips Audit")
-    expect(history.get_by_role("button", name="Undo")).to_be_visible()
+    expect(history.get_by_role("link", name="Undo")).to_be_visible()  # to its confirmation
 
     nav(page).get_by_role("button", name="Chapter admin").click()
     nav(page).get_by_role("link", name="Chapter ledger").click()
@@ -112,4 +112,13 @@ def test_leader_imports_a_slips_audit_and_sees_it_in_the_chapter_ledger(
     expect(mapped).to_contain_text("Houbrai Gaiva Kraithujen")
     expect(page.get_by_role("row").filter(has_text="(other chapter)").first).to_be_visible()
     page.screenshot(path=str(SHOTS / "import-ledger.png"), full_page=True)
+
+    # Undo asks first (a page with what it undoes), then puts the chapter back.
+    nav(page).get_by_role("button", name="Chapter admin").click()
+    nav(page).get_by_role("link", name="Import from BNI Connect").click()
+    page.get_by_role("row").filter(has_text=FILE.name).get_by_role("link", name="Undo").click()
+    expect(page.get_by_role("heading", name=re.compile("^Undo the import of"))).to_be_visible()
+    page.get_by_role("button", name="Undo this import").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Import of {FILE.name} undone")
+    expect(page.get_by_role("row").filter(has_text=FILE.name)).to_contain_text("Undone")
     assert console.errors == []
