@@ -190,10 +190,15 @@ class Measures:
     counted_meetings: int | None = None  # meetings the attendance share counts; None: weeks
 
     @property
+    def attendance_share(self) -> AttendanceShare:
+        """The attendance share, as every page counts it (Medical weeks neither way)."""
+        counted = self.weeks if self.counted_meetings is None else self.counted_meetings
+        return AttendanceShare(self.attended, counted)
+
+    @property
     def attendance_percent(self) -> int | None:
         """The attendance share in per cent, as every page shows it."""
-        counted = self.weeks if self.counted_meetings is None else self.counted_meetings
-        return AttendanceShare(self.attended, counted).percent
+        return self.attendance_share.percent
 
 
 def count_of(metric: Metric, measures: Measures) -> int | None:
@@ -225,9 +230,7 @@ def _rate(count: Decimal, per: str, weeks: int) -> Decimal:
 def value_of(metric: Metric, measures: Measures) -> Decimal:
     """The number a metric judges: a count, or a rate per week or per month (to hundredths)."""
     if metric.measure == "attendance" and metric.per == "week":
-        # The attendance share, as everywhere: Medical weeks count neither way.
-        counted = measures.weeks if measures.counted_meetings is None else measures.counted_meetings
-        ratio = AttendanceShare(measures.attended, counted).ratio
+        ratio = measures.attendance_share.ratio
         return Decimal(0) if ratio is None else ratio
     if metric.measure == "tyfcb":
         return _rate(Decimal(measures.tyfcb_cents) / 100, metric.per, measures.weeks)
