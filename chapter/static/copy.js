@@ -13,7 +13,7 @@
     if (!source) {
       return;
     }
-    var label = button.textContent;
+    var label = button.innerHTML; // keeps its visually hidden words
     button.hidden = false;
     button.addEventListener("click", function () {
       var text = "value" in source ? source.value : source.textContent;
@@ -24,7 +24,7 @@
             status.textContent = "Address copied.";
           }
           window.setTimeout(function () {
-            button.textContent = label;
+            button.innerHTML = label;
           }, 2000);
         },
         function () {
