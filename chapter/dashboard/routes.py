@@ -9,6 +9,7 @@ from flask import render_template
 from chapter.attendance import service as attendance
 from chapter.chapters import service as chapters
 from chapter.dashboard import bp
+from chapter.dashboard import service as dashboard
 from chapter.db import utcnow
 from chapter.forms import ActionForm
 from chapter.ledger import referrals
@@ -46,5 +47,6 @@ def index() -> str:
                 pending_invitations=members.without_password_count(chapter.id),
                 at_limit=attendance.members_at_limit(chapter, today),
                 open_roster=meetings.last_meeting_before(chapter.id, today),
+                first_run=dashboard.first_run_checklist(chapter),
             )
     return render_template("dashboard/index.html", **context)

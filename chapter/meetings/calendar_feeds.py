@@ -25,18 +25,54 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def reset_member_token(member: Member) -> str:
-    """Give the member a new feed address (the first one, or instead of a leaked one)."""
-    member.calendar_token = new_token()
-    db.session.flush()
+def ensure_member_token(member: Member) -> str:
+    """The member's feed address, created the first time they look for it.
+
+    Idempotent and harmless, so a page view may call it: an address that exists is never
+    changed, and creating one revokes nothing. Two first views at once agree on one address:
+    only the first conditional write lands, and both read back what it stored."""
+    if member.calendar_token is None:
+        db.session.execute(
+            db.update(Member)
+            .where(Member.id == member.id, Member.calendar_token.is_(None))
+            .values(calendar_token=new_token())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.refresh(member, ["calendar_token"])
+    assert member.calendar_token is not None  # noqa: S101 - just written or read back
     return member.calendar_token
 
 
-def reset_chapter_token(chapter: Chapter) -> str:
-    """Give the chapter a new rotation feed address."""
+def ensure_chapter_token(chapter: Chapter) -> str:
+    """The chapter's rotation feed address, created the first time a leader looks for it
+    (idempotent and harmless, like ``ensure_member_token``)."""
+    if chapter.calendar_token is None:
+        db.session.execute(
+            db.update(Chapter)
+            .where(Chapter.id == chapter.id, Chapter.calendar_token.is_(None))
+            .values(calendar_token=new_token())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.refresh(chapter, ["calendar_token"])
+    assert chapter.calendar_token is not None  # noqa: S101 - just written or read back
+    return chapter.calendar_token
+
+
+def reset_member_token(member: Member) -> bool:
+    """Give the member a new feed address instead of a leaked one. Returns whether there was
+    an old one (which no longer works now)."""
+    had_one = member.calendar_token is not None
+    member.calendar_token = new_token()
+    db.session.flush()
+    return had_one
+
+
+def reset_chapter_token(chapter: Chapter) -> bool:
+    """Give the chapter a new rotation feed address. Returns whether there was an old one."""
+    had_one = chapter.calendar_token is not None
     chapter.calendar_token = new_token()
     db.session.flush()
-    return chapter.calendar_token
+    return had_one
 
 
 def member_by_token(token: str) -> Member | None:

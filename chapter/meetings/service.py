@@ -198,7 +198,9 @@ def cancel(
         before=before,
         after=_state(meeting),
     )
-    return rotation.follow_changes(meeting.chapter_id, actor=actor, today=today)
+    changes = rotation.follow_changes(meeting.chapter_id, actor=actor, today=today)
+    rotation.clear_cancelled(meeting)  # a past meeting too, which regeneration leaves alone
+    return changes
 
 
 def restore(

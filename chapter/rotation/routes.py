@@ -10,7 +10,7 @@ from chapter.chapters import service as chapters
 from chapter.db import utcnow
 from chapter.extensions import db
 from chapter.forms import ActionForm, BaseForm, choices, saved
-from chapter.meetings import calendar_feeds
+from chapter.meetings import calendar_feeds, calendar_links
 from chapter.members import service as members
 from chapter.members.roles import Role
 from chapter.permissions import current_actor, current_member, public, role_required
@@ -35,9 +35,11 @@ def index() -> tuple[str, int]:
 
 def _page(refusal: str | None = None, status: int = 200) -> tuple[str, int]:
     member, chapter, today = _context()
+    # First, as it may commit (which expires what the page loaded before).
+    feeds = _calendar_links(member, chapter, create=refusal is None)
     meetings = rotation.upcoming_meetings(chapter.id, today)
     slots = rotation.presentations_for([m.id for m in meetings])
-    confirmed = rotation.confirmed_ids(meetings)
+    confirmed = rotation.confirmed_ids(meetings, slots)
     names = members.names_by_member(chapter.id)
     past = db.paginate(rotation.past_query(chapter.id, today), per_page=20, max_per_page=100)
     upcoming_slots = [(m, p) for m in meetings for p in slots[m.id] if not m.is_cancelled]
@@ -70,10 +72,38 @@ def _page(refusal: str | None = None, status: int = 200) -> tuple[str, int]:
         outcome_form=OutcomeForm(formdata=None),
         requests=swap_requests.open_requests(chapter.id, None if member.is_leader else member.id),
         action_form=ActionForm(),
-        member_feed=member.calendar_token,
-        chapter_feed=chapter.calendar_token,
+        **feeds,
         refusal=refusal,
     ), status
+
+
+def _calendar_links(
+    member, chapter, *, create: bool
+) -> dict[str, calendar_links.SubscribeLinks | None]:
+    """The subscribe links of the member's feed (and, for leaders, the chapter's).
+
+    The private addresses are created on the first view of the page (``create``): that is
+    idempotent and harmless (an existing address is never changed, a new one revokes
+    nothing), so a GET may write it. A refused POST shows the page again without writing."""
+    if create:
+        calendar_feeds.ensure_member_token(member)
+        if member.is_leader:
+            calendar_feeds.ensure_chapter_token(chapter)
+        db.session.commit()
+    member_token = member.calendar_token
+    chapter_token = chapter.calendar_token if member.is_leader else None
+    return {
+        "member_feed": member_token
+        and calendar_links.subscribe_links(
+            url_for("rotation.member_calendar", token=member_token, _external=True),
+            f"{chapter.name}: my meetings",
+        ),
+        "chapter_feed": chapter_token
+        and calendar_links.subscribe_links(
+            url_for("rotation.chapter_calendar", token=chapter_token, _external=True),
+            f"{chapter.name}: presentation rotation",
+        ),
+    }
 
 
 def _done(form: BaseForm, action, message) -> BaseResponse | tuple[str, int]:
@@ -218,7 +248,11 @@ def reset_member_feed() -> BaseResponse | tuple[str, int]:
     return _done(
         ActionForm(),
         lambda: calendar_feeds.reset_member_token(member),
-        "Your calendar address is new; the old one no longer works.",
+        lambda had_one: (
+            "Your calendar address is new; the old one no longer works."
+            if had_one
+            else "Your calendar address is ready."
+        ),
     )
 
 
@@ -229,7 +263,11 @@ def reset_chapter_feed() -> BaseResponse | tuple[str, int]:
     return _done(
         ActionForm(),
         lambda: calendar_feeds.reset_chapter_token(chapter),
-        "The chapter's calendar address is new; the old one no longer works.",
+        lambda had_one: (
+            "The chapter's calendar address is new; the old one no longer works."
+            if had_one
+            else "The chapter's calendar address is ready."
+        ),
     )
 
 

@@ -80,8 +80,21 @@ def plan(
     return result
 
 
-def confirmed_meeting_ids(upcoming: Sequence[Slot], count: int = CONFIRMED_MEETINGS) -> set[int]:
-    """The next ``count`` meetings (not cancelled) are confirmed: regenerating never changes
-    them."""
+def confirmed_meeting_ids(
+    upcoming: Sequence[Slot],
+    presenters: Mapping[int, Sequence[int]],
+    count: int = CONFIRMED_MEETINGS,
+) -> set[int]:
+    """The next ``count`` held meetings are confirmed (regenerating never changes them), but
+    only those that have a presenter: an empty slot is still to be filled, never "confirmed".
+
+    ``upcoming`` holds the held meetings only (a cancelled meeting is not a slot, so it is
+    never confirmed); ``presenters`` maps a meeting id to the members presenting there.
+    """
     ordered = sorted(upcoming, key=lambda s: (s.meets_on, s.meeting_id))
-    return {slot.meeting_id for slot in ordered[:count]}
+    return {slot.meeting_id for slot in ordered[:count] if presenters.get(slot.meeting_id)}
+
+
+def presenters_at(is_cancelled: bool, presenters: Sequence[int]) -> list[int]:
+    """Who presents at a meeting: nobody at a cancelled one, whatever was planned before."""
+    return [] if is_cancelled else list(presenters)

@@ -7,6 +7,7 @@ out is recomputed whenever membership or the schedule changes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -22,7 +23,13 @@ from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
 from chapter.platform import audit
 from chapter.rotation.models import Presentation, SwapRequest
-from chapter.rotation.rules import Candidate, Slot, confirmed_meeting_ids, plan
+from chapter.rotation.rules import (
+    Candidate,
+    Slot,
+    confirmed_meeting_ids,
+    plan,
+    presenters_at,
+)
 from chapter.rotation.states import Outcome
 
 
@@ -107,7 +114,7 @@ def regenerate(chapter: Chapter, *, actor: User | None, today: date) -> list[Cha
     current = presentations_for([m.id for m in meetings])
     held = [m for m in meetings if not m.is_cancelled]
     slots = [Slot(m.id, m.meets_on, chapter.presenters_per_meeting) for m in held]
-    confirmed = confirmed_meeting_ids(slots)
+    confirmed = confirmed_meeting_ids(slots, _member_ids(current))
     active = {c.member_id for c in candidates(chapter.id, today)}
     fixed = {
         meeting_id: [p.member_id for p in rows]
@@ -123,7 +130,7 @@ def regenerate(chapter: Chapter, *, actor: User | None, today: date) -> list[Cha
     for meeting in meetings:
         rows = current[meeting.id]
         before = tuple(p.member_id for p in rows)
-        after = tuple(planned.get(meeting.id, ()))
+        after = tuple(presenters_at(meeting.is_cancelled, planned.get(meeting.id, ())))
         if set(before) == set(after):
             continue
         leaving = [p for p in rows if p.member_id not in after]
@@ -149,6 +156,29 @@ def regenerate(chapter: Chapter, *, actor: User | None, today: date) -> list[Cha
             after={c.meets_on.isoformat(): list(c.after) for c in changes},
         )
     return changes
+
+
+def _member_ids(slots: Mapping[int, Sequence[Presentation]]) -> dict[int, list[int]]:
+    return {meeting_id: [p.member_id for p in rows] for meeting_id, rows in slots.items()}
+
+
+def clear_cancelled(meeting: Meeting) -> int:
+    """A cancelled meeting has no presenters (``rules.presenters_at``), a past one included
+    (an import's undo cancels a meeting already held). Its planned slots are dropped; a
+    presentation already recorded as given or missed is history, so the meeting cannot be
+    cancelled then. Returns how many slots were dropped."""
+    rows = presentations_for([meeting.id])[meeting.id]
+    kept = presenters_at(meeting.is_cancelled, [p.member_id for p in rows])
+    recorded = [p for p in rows if p.member_id not in kept and p.outcome is not Outcome.SCHEDULED]
+    if recorded:
+        raise RuleViolation(
+            "A presentation was already recorded at this meeting; it cannot be cancelled."
+        )
+    dropped = [p for p in rows if p.member_id not in kept]
+    for presentation in dropped:
+        _drop(presentation)
+    db.session.flush()
+    return len(dropped)
 
 
 def _drop(presentation: Presentation) -> None:
@@ -265,6 +295,8 @@ def record_outcome(
     _, meeting = get_in_chapter(chapter_id, presentation.id)
     if meeting.meets_on > today:
         raise RuleViolation("Record what happened on or after the meeting day.")
+    if meeting.is_cancelled:
+        raise RuleViolation("That meeting was cancelled: nobody presented.")
     if outcome is Outcome.SCHEDULED:
         raise RuleViolation("Choose presented or no-show.", field="outcome")
     before = {"outcome": presentation.outcome.value}
@@ -307,10 +339,16 @@ def next_presentation(member_id: int, today: date, *, within: timedelta) -> Meet
     )
 
 
-def confirmed_ids(meetings: list[Meeting]) -> set[int]:
-    """The ids of the confirmed meetings among these (the next two held ones)."""
+def confirmed_ids(
+    meetings: list[Meeting], slots: Mapping[int, Sequence[Presentation]] | None = None
+) -> set[int]:
+    """The ids of the confirmed meetings among these: the next two held ones that have a
+    presenter (``slots``: their presentations, as ``presentations_for`` gives them; loaded
+    when not given)."""
+    if slots is None:
+        slots = presentations_for([m.id for m in meetings])
     return confirmed_meeting_ids(
-        [Slot(m.id, m.meets_on, 1) for m in meetings if not m.is_cancelled]
+        [Slot(m.id, m.meets_on, 1) for m in meetings if not m.is_cancelled], _member_ids(slots)
     )
 
 

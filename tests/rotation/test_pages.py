@@ -191,6 +191,11 @@ def world(app: Flask, people: People) -> dict[str, int]:
     with app.app_context():
         db.session.get(Member, member).calendar_token = MEMBER_FEED
         db.session.get(Chapter, home).calendar_token = CHAPTER_FEED
+        # Everyone has looked before, so a page view writes nothing (the first view makes
+        # the addresses: tests/rotation/test_calendar_subscribe.py).
+        for person in (people.leader, people.other_leader):
+            db.session.get(Member, person.member_id).calendar_token = f"feed-{person.member_id}"
+        db.session.get(Chapter, people.other_leader.chapter_id).calendar_token = "away-feed"
         db.session.commit()
     return ids
 
@@ -1109,13 +1114,16 @@ def feed_world(app: Flask, people: People) -> list[date]:
 
 
 def my_feed(client: FlaskClient, person: Person) -> str:
-    """``person`` creates (or resets) their calendar address; returns it as shown."""
+    """``person``'s calendar address as the rotation page shows it (made on first view)."""
     login_as(client, person)
+    return feed_url(client.get("/rotation/"), "/calendar/")
+
+
+def reset_my_feed(client: FlaskClient) -> None:
     response = client.post("/rotation/feed/reset")
     assert "Your calendar address is new; the old one no longer works." in followed(
         client, response
     )
-    return feed_url(client.get("/rotation/"), "/calendar/")
 
 
 def test_member_feed_lists_upcoming_held_meetings_at_local_time_marking_my_presentations(
@@ -1169,6 +1177,8 @@ def test_resetting_my_feed_makes_the_old_address_404(
     app: Flask, client: FlaskClient, people: People, feed_world: list[date]
 ) -> None:
     old = my_feed(client, people.member)
+    assert my_feed(client, people.member) == old  # viewing again keeps it
+    reset_my_feed(client)
     new = my_feed(client, people.member)
     assert new != old
     subscriber = app.test_client()
@@ -1180,9 +1190,7 @@ def test_chapter_feed_lists_the_presenters_and_its_reset_revokes_the_old_address
     app: Flask, client: FlaskClient, people: People, feed_world: list[date]
 ) -> None:
     login_as(client, people.leader)
-    response = client.post("/rotation/chapter-feed/reset")
-    assert "The chapter's calendar address is new" in followed(client, response)
-    path = feed_url(client.get("/rotation/"), "/calendar/chapter/")
+    path = feed_url(client.get("/rotation/"), "/calendar/chapter/")  # made on first view
     assert path == f"/calendar/chapter/{chapter_token(app, people.leader.chapter_id)}.ics"
     events = calendar_events(app.test_client().get(path))
     leader, member = (
@@ -1194,7 +1202,10 @@ def test_chapter_feed_lists_the_presenters_and_its_reset_revokes_the_old_address
         f"Home Chapter: {who} presents" for who in (leader, member, leader, member)
     ]
     assert str(events[1]["description"]) == f"Feature presentation: {member}"
-    client.post("/rotation/chapter-feed/reset")
+    response = client.post("/rotation/chapter-feed/reset")
+    assert "The chapter's calendar address is new; the old one no longer works." in followed(
+        client, response
+    )
     assert app.test_client().get(path).status_code == 404
 
 

@@ -9,7 +9,14 @@ from itertools import pairwise
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from chapter.rotation.rules import Candidate, Slot, confirmed_meeting_ids, plan, queue_order
+from chapter.rotation.rules import (
+    Candidate,
+    Slot,
+    confirmed_meeting_ids,
+    plan,
+    presenters_at,
+    queue_order,
+)
 
 START = date(2026, 1, 7)
 
@@ -55,7 +62,38 @@ def test_fixed_slots_are_kept_and_count_for_the_queue() -> None:
 
 
 def test_the_next_two_meetings_are_confirmed() -> None:
-    assert confirmed_meeting_ids(weekly_slots(5, cancelled=frozenset({0}))) == {2, 3}
+    everyone = {meeting_id: [meeting_id] for meeting_id in range(1, 6)}
+    assert confirmed_meeting_ids(weekly_slots(5, cancelled=frozenset({0})), everyone) == {2, 3}
+
+
+def test_a_meeting_without_a_presenter_is_never_confirmed() -> None:
+    """A new chapter: meetings scheduled, nobody in the rotation yet."""
+    assert confirmed_meeting_ids(weekly_slots(5), {}) == set()
+    assert confirmed_meeting_ids(weekly_slots(5), {1: [], 2: [7]}) == {2}
+
+
+@given(
+    st.integers(0, 12),
+    st.frozensets(st.integers(0, 11), max_size=6),
+    st.dictionaries(st.integers(1, 12), st.lists(st.integers(1, 30), max_size=2)),
+    st.integers(0, 4),
+)
+def test_confirmed_meetings_are_among_the_next_held_ones_and_have_a_presenter(
+    weeks: int, cancelled: frozenset[int], presenters: dict[int, list[int]], count: int
+) -> None:
+    slots = weekly_slots(weeks, cancelled=cancelled)
+    confirmed = confirmed_meeting_ids(slots, presenters, count)
+    next_held = {slot.meeting_id for slot in slots[:count]}
+    assert confirmed <= next_held  # cancelled meetings are not slots: never confirmed
+    assert all(presenters.get(meeting_id) for meeting_id in confirmed)
+    assert confirmed == {m for m in next_held if presenters.get(m)}
+
+
+@given(st.booleans(), st.lists(st.integers(1, 30), max_size=3))
+def test_a_cancelled_meeting_has_no_presenters_whatever_was_planned(
+    is_cancelled: bool, planned: list[int]
+) -> None:
+    assert presenters_at(is_cancelled, planned) == ([] if is_cancelled else planned)
 
 
 chapters = st.fixed_dictionaries(

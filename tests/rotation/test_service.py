@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -75,6 +75,57 @@ def test_cancelled_meetings_lose_their_presenter(chapter, crew) -> None:
     meetings.cancel(third, "holiday", actor=crew[0].user, today=TODAY)
     rotation.regenerate(chapter, actor=None, today=TODAY)
     assert rotation.presentations_for([third.id])[third.id] == []
+
+
+def test_cancelling_a_past_meeting_drops_its_planned_presenter(chapter, crew) -> None:
+    """An import's undo cancels a meeting already held (``past=True``): the presenter planned
+    there must go too, or the history shows someone presenting at a cancelled meeting."""
+    rotation.regenerate(chapter, actor=None, today=TODAY)
+    first = rotation.upcoming_meetings(chapter.id, TODAY)[0]
+    later = first.meets_on + timedelta(days=1)
+    meetings.cancel(first, "Bank holiday", actor=crew[0].user, today=later, past=True)
+    assert rotation.presentations_for([first.id])[first.id] == []
+
+
+def test_a_meeting_with_a_recorded_presentation_cannot_be_cancelled(chapter, crew) -> None:
+    rotation.regenerate(chapter, actor=None, today=TODAY)
+    first = rotation.upcoming_meetings(chapter.id, TODAY)[0]
+    [presentation] = rotation.presentations_for([first.id])[first.id]
+    rotation.record_outcome(
+        presentation,
+        Outcome.PRESENTED,
+        chapter_id=chapter.id,
+        actor=crew[0].user,
+        today=first.meets_on,
+    )
+    with pytest.raises(RuleViolation, match="already recorded"), db.session.begin_nested():
+        meetings.cancel(
+            first, "oops", actor=crew[0].user, today=first.meets_on + timedelta(days=1), past=True
+        )
+    assert first.is_cancelled is False  # the savepoint, like saved(), wrote nothing
+    assert rotation.presentations_for([first.id])[first.id] == [presentation]
+
+
+def test_nobody_is_recorded_as_presenting_at_a_cancelled_meeting(chapter, crew) -> None:
+    rotation.regenerate(chapter, actor=None, today=TODAY)
+    first = rotation.upcoming_meetings(chapter.id, TODAY)[0]
+    [presentation] = rotation.presentations_for([first.id])[first.id]
+    first.is_cancelled = True  # as a moved-in history could have it
+    db.session.flush()
+    with pytest.raises(RuleViolation, match="cancelled"):
+        rotation.record_outcome(
+            presentation,
+            Outcome.PRESENTED,
+            chapter_id=chapter.id,
+            actor=crew[0].user,
+            today=first.meets_on,
+        )
+
+
+def test_a_new_chapters_empty_meetings_are_not_confirmed(chapter) -> None:
+    upcoming = rotation.upcoming_meetings(chapter.id, TODAY)
+    assert upcoming  # the schedule exists ...
+    assert rotation.confirmed_ids(upcoming) == set()  # ... but nobody presents yet
 
 
 def test_swapped_slots_survive_regeneration(chapter, crew) -> None:

@@ -321,7 +321,7 @@ def feed_url(response, path: str) -> str:
     """The calendar address shown on the rotation page (``/calendar/`` or
     ``/calendar/chapter/``), as a path."""
     found = re.search(
-        rf"<code>http://localhost({re.escape(path)}[^<]+\.ics)</code>",
+        rf'value="http://localhost({re.escape(path)}[^"/]+\.ics)"',
         response.get_data(as_text=True),
     )
     assert found, "the page shows no such calendar address"
