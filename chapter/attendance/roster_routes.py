@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from chapter.attendance import bp
+from chapter.attendance import audit_trail, bp
 from chapter.attendance import service as attendance
 from chapter.attendance.forms import RosterForm
 from chapter.attendance.routes import _meeting, today_for
@@ -58,6 +58,11 @@ def _page(
         meeting=meeting,
         roster=roster,
         form=form,
+        problems=form.problems(
+            {member_id: line.member.full_name for member_id, line in lines.items()}
+        ),
+        saved=audit_trail.draft_saved(meeting, chapter.timezone),
+        today=today_for(chapter),
         lines=lines,
         member_names=members.names_by_member(chapter.id),
         member_choices=member_choices,
