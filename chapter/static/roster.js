@@ -25,7 +25,7 @@
     }
     var covered = element.getBoundingClientRect().bottom + 8 - actions.getBoundingClientRect().top;
     if (covered > 0) {
-      window.scrollBy(0, covered);
+      window.scrollBy({ top: covered, behavior: "instant" });
     }
   }
 
@@ -48,7 +48,7 @@
       event.preventDefault();
       openAround(target);
       var row = target.closest("fieldset") || target;
-      row.scrollIntoView({ block: "start" });
+      row.scrollIntoView({ block: "start", behavior: "instant" });
       target.focus({ preventScroll: true });
       clearOfBar(target);
     });
