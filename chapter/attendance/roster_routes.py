@@ -17,7 +17,6 @@ from chapter.meetings.models import Meeting
 from chapter.members import service as members
 from chapter.members.roles import Role
 from chapter.permissions import current_actor, role_required
-from chapter.platform import audit
 
 LETTER_STYLES = {"P": "success", "A": "danger", "L": "warning", "M": "info", "S": "primary"}
 
@@ -132,7 +131,7 @@ def meeting_audit(meeting_id: int) -> str:
     chapter, meeting = _meeting(meeting_id)
     return render_template(
         "attendance/audit.html",
+        chapter=chapter,
         meeting=meeting,
-        events=audit.list_for_subject("Meeting", meeting.id),
-        names=members.names_by_user(chapter.id),
+        entries=audit_trail.meeting_trail(meeting, chapter.timezone),
     )

@@ -131,3 +131,31 @@ def test_an_error_link_opens_a_collapsed_note(
     page.locator("#error-summary").get_by_role("link", name=re.compile("^Grace Okafor")).click()
     expect(note).to_be_focused()
     assert_clear_of_the_bar(page, note)
+
+
+def test_the_audit_trail_reads_on_a_phone(
+    page: Page, demo_chapter: tuple[DemoLogin, ...], console: ConsoleWatch, artifacts: Path
+) -> None:
+    open_roster(page)
+    leila = member_row(page, "Leila Haddad")
+    leila.get_by_text("Absent", exact=True).click()
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text(re.compile(r"^Saved at \d\d:\d\d by Grace Okafor\.$"))).to_be_visible()
+    leila = member_row(page, "Leila Haddad")
+    leila.get_by_text("Substitute", exact=True).click()
+    leila.get_by_label("Substitute's name").fill("Tom Ray")
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("link", name="Meeting page").click()
+    page.get_by_role("link", name="Audit trail").click()
+
+    latest = page.get_by_role("listitem").filter(has_text="Roster saved as a draft").last
+    expect(latest).to_contain_text("Leila Haddad: Absent → Substitute (Tom Ray)")
+    raw = latest.get_by_text("roster.saved")
+    expect(raw).to_be_hidden()  # the code and the JSON wait behind "Raw record"
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    line = latest.get_by_text("Leila Haddad: Absent → Substitute (Tom Ray)")
+    assert box(line)["width"] > 200  # a line of words, not one character per line
+    page.screenshot(path=str(artifacts / "audit-trail-375.png"), full_page=True)
+    latest.get_by_text("Raw record").click()
+    expect(raw).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
