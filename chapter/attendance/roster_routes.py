@@ -18,6 +18,7 @@ from chapter.members import service as members
 from chapter.members.roles import Role
 from chapter.permissions import current_actor, role_required
 
+VISITOR_LINES = 8  # blank lines for visitors on the sign-in sheet
 LETTER_STYLES = {"P": "success", "A": "danger", "L": "warning", "M": "info", "S": "primary"}
 
 
@@ -134,4 +135,21 @@ def meeting_audit(meeting_id: int) -> str:
         chapter=chapter,
         meeting=meeting,
         entries=audit_trail.meeting_trail(meeting, chapter.timezone),
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/sign-in-sheet")
+@role_required(Role.LEADER)
+def sign_in_sheet(meeting_id: int) -> str:
+    """The roster on paper, for chapters that still pass a sheet round: members to sign,
+    PALMS boxes to tick, lines for visitors (print CSS in chapter.css)."""
+    chapter, meeting = _meeting(meeting_id)
+    return render_template(
+        "attendance/sign_in_sheet.html",
+        chapter=chapter,
+        meeting=meeting,
+        roster=attendance.load_roster(meeting, chapter, today_for(chapter)),
+        member_names=members.names_by_member(chapter.id),
+        letters=list(Palms),
+        visitor_lines=VISITOR_LINES,
     )

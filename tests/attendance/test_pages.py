@@ -148,6 +148,12 @@ ROUTES = [
     ("GET", "/meetings/{meeting}/audit", None, leader_only((200, "Audit trail: meeting of {day}"))),
     (
         "GET",
+        "/meetings/{meeting}/sign-in-sheet",
+        None,
+        leader_only((200, "Home Chapter: sign-in sheet")),
+    ),
+    (
+        "GET",
         "/attendance/me",
         None,
         members_too((200, "absences left before the chapter's limit"), (200, "My attendance")),

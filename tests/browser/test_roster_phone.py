@@ -159,3 +159,27 @@ def test_the_audit_trail_reads_on_a_phone(
     latest.get_by_text("Raw record").click()
     expect(raw).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_sign_in_sheet_prints_without_the_menu(
+    page: Page, demo_chapter: tuple[DemoLogin, ...], console: ConsoleWatch, artifacts: Path
+) -> None:
+    open_roster(page)
+    page.get_by_role("link", name="Meeting page").click()
+    page.get_by_role("link", name="Sign-in sheet to print").click()
+    expect(page.get_by_role("heading", name=re.compile("sign-in sheet"))).to_be_visible()
+    expect(page.get_by_role("button", name="Print")).to_be_visible()  # roster.js shows it
+    members = page.get_by_role("table").first.get_by_role("row")
+    expect(members.filter(has_text="Priya Raman")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(artifacts / "sign-in-sheet-375.png"))
+
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    expect(page.get_by_role("heading", name=re.compile("sign-in sheet"))).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(artifacts / "sign-in-sheet-print.png"), full_page=True)
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
