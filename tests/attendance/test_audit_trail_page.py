@@ -75,6 +75,7 @@ def test_the_trail_reads_as_sentences_in_the_chapters_time_zone(
     assert "roster.saved" not in outside
     assert "substitute_id" not in outside
 
+
 def test_the_trail_resolves_names_in_a_fixed_number_of_queries(
     app: Flask, client: FlaskClient, people: People
 ) -> None:
