@@ -1,5 +1,6 @@
 /* The attendance roster, progressively enhanced (the page works without this file).
-   - After a refused save, the error summary takes the focus, so the failure is never silent.
+   - After a refused save, the error summary (or the refusal above the form) takes the
+     focus, so the failure is never silent.
    - Its links open the row's collapsed parts (a <details>) and focus the field.
    - A field being typed in is never left under the sticky action bar.
    - A [data-print] button prints the page (the sign-in sheet). */
@@ -36,7 +37,14 @@
     }
   }
 
+  // A refusal that belongs to no row ("Mark every member first", "the roster changed since
+  // you opened it") sits above the form: it takes the focus when there is no summary.
+  var refusal = document.querySelector("form .alert-danger[role=alert]");
   var summary = document.getElementById("error-summary");
+  if (!summary && refusal) {
+    refusal.tabIndex = -1;
+    refusal.focus();
+  }
   if (summary) {
     summary.focus();
     summary.addEventListener("click", function (event) {

@@ -183,3 +183,16 @@ def test_the_sign_in_sheet_prints_without_the_menu(
     page.screenshot(path=str(artifacts / "sign-in-sheet-print.png"), full_page=True)
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
+
+
+def test_completing_with_unmarked_members_moves_the_focus_to_the_refusal(
+    page: Page, demo_chapter: tuple[DemoLogin, ...], console: ConsoleWatch
+) -> None:
+    open_roster(page)
+    member_row(page, "Leila Haddad").get_by_text("Absent", exact=True).click()
+    page.get_by_role("button", name="Save and complete roster").click()
+    refusal = page.locator("form .alert-danger[role=alert]")
+    expect(refusal).to_contain_text("Mark every member first. Not marked yet:")
+    expect(refusal).to_be_focused()
+    assert box(refusal)["y"] < PHONE["height"]
+    expect(member_row(page, "Leila Haddad").get_by_label("Absent", exact=True)).to_be_checked()
