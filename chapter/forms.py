@@ -15,6 +15,7 @@ from wtforms.validators import InputRequired, ValidationError
 
 from chapter.errors import ChapterError, RuleViolation
 from chapter.extensions import db
+from chapter.meetings.periods import PERIODS, period_range
 
 T = TypeVar("T")
 
@@ -134,19 +135,38 @@ class DateRangeForm(BaseForm):
     start = DateField("From", validators=[InputRequired()])
     end = DateField("To", validators=[InputRequired()])
 
+    period: str | None = None  # the shortcut chosen ("last-month"), if any
+    period_error: str | None = None
+    shortcuts = PERIODS  # the shortcuts a report offers: name -> label
+
     @classmethod
     def from_args(cls, args: Mapping[str, str], today: date) -> DateRangeForm:
+        """The range in the URL: ``start`` and ``end``, or a named ``period`` (counted from
+        ``today``, the chapter's date: chapter.meetings.periods), else the last six months."""
         data = MultiDict(
             {"start": (today - timedelta(days=182)).isoformat(), "end": today.isoformat()}
         )
+        period, period_error = args.get("period") or None, None
+        if period is not None:
+            try:
+                start, end = period_range(period, today)
+            except ValueError:
+                period, period_error = None, "Unknown period: choose one of the shortcuts."
+            else:
+                data["start"], data["end"] = start.isoformat(), end.isoformat()
         for key in ("start", "end"):
-            if key in args:
+            if key in args and period is None:
                 data[key] = args[key]
-        return cls(data)
+        form = cls(data)
+        form.period, form.period_error = period, period_error
+        return form
 
     def is_valid_range(self) -> bool:
         """Both dates readable, between 1950 and 2100, and in order (errors at the fields)."""
         if not self.validate():
+            return False
+        if self.period_error:
+            self.start.errors = [self.period_error]
             return False
         for field in (self.start, self.end):
             if not date(1950, 1, 1) <= field.data <= date(2100, 12, 31):  # type: ignore[operator]

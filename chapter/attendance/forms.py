@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from wtforms import (
@@ -18,12 +20,26 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from chapter.attendance.guest_rules import FollowUp
 from chapter.attendance.guests import GuestDetails
 from chapter.attendance.rules import Palms
-from chapter.attendance.service import ANNOUNCEABLE, RosterEntry, VisitorEntry
+from chapter.attendance.service import (
+    ANNOUNCEABLE,
+    SUBSTITUTE_NAME_NEEDED,
+    VISITOR_NAME_NEEDED,
+    RosterEntry,
+    VisitorEntry,
+)
 from chapter.chapters.service import ChapterSettings
 from chapter.forms import BaseForm, choices, in_range, strip
 
@@ -94,6 +110,26 @@ class DateForm(BaseForm):
     submit = SubmitField("Save")
 
 
+@dataclass(frozen=True)
+class RowProblem:
+    """A roster row that needs attention: who or what it is, where to jump, what is wrong."""
+
+    label: str
+    target_id: str
+    messages: tuple[str, ...]
+
+
+def _row_problem(label: str, fields: list[tuple[Any, str]]) -> RowProblem | None:
+    """The first field with an error is where the link jumps (``fields``: field, its id)."""
+    with_errors = [(f, target) for f, target in fields if f.errors]
+    if not with_errors:
+        return None
+    messages = tuple(
+        dict.fromkeys(e for f, _ in with_errors for e in f.errors if isinstance(e, str))
+    )
+    return RowProblem(label, with_errors[0][1], messages)
+
+
 class RosterRowForm(Form):
     member_id = HiddenField(filters=[_optional_int])
     status = RadioField(
@@ -109,6 +145,12 @@ class RosterRowForm(Form):
     substitute_phone = SubstituteFields.substitute_phone
     substitute_details = SubstituteFields.substitute_details
 
+    def validate_substitute_name(self, field: Any) -> None:
+        """Checked with the other fields, so one save shows every row that needs attention
+        (the service checks it again for every other caller)."""
+        if self.status.data is Palms.SUBSTITUTE and not (field.data or "").strip():
+            raise ValidationError(SUBSTITUTE_NAME_NEEDED)
+
     def entry(self) -> RosterEntry:
         return RosterEntry(
             member_id=self.member_id.data,  # type: ignore[arg-type]
@@ -116,6 +158,15 @@ class RosterRowForm(Form):
             note=self.note.data or "",
             substitute=self.substitute_details(),
         )
+
+
+def _substitute_fields(row: RosterRowForm) -> list[Any]:
+    return [
+        row.substitute_name,
+        row.substitute_business,
+        row.substitute_email,
+        row.substitute_phone,
+    ]
 
 
 class VisitorRowForm(Form):
@@ -127,6 +178,10 @@ class VisitorRowForm(Form):
 
     def is_blank(self) -> bool:
         return not any((self.name.data, self.business_name.data, self.email.data, self.phone.data))
+
+    def validate_name(self, field: Any) -> None:
+        if not self.is_blank() and not (field.data or "").strip():
+            raise ValidationError(VISITOR_NAME_NEEDED)
 
     def entry(self, row: int) -> VisitorEntry:
         return VisitorEntry(
@@ -155,6 +210,34 @@ class RosterForm(BaseForm):
 
     def entries(self) -> list[RosterEntry]:
         return [row.form.entry() for row in self.rows]
+
+    def problems(self, names: Mapping[int, str]) -> list[RowProblem]:
+        """Every row with an error, in page order: the members' rows (labelled with
+        ``names``, member id -> name), then the new visitors."""
+        found: list[RowProblem | None] = []
+        for row in self.rows:
+            f = row.form
+            found.append(
+                _row_problem(
+                    names.get(f.member_id.data, "A member"),  # type: ignore[arg-type]
+                    [
+                        (f.member_id, f"{f.status.id}-0"),
+                        (f.status, f"{f.status.id}-0"),
+                        *((field, field.id) for field in _substitute_fields(f)),
+                        (f.note, f.note.id),
+                    ],
+                )
+            )
+        for number, visitor in enumerate(self.visitors, start=1):
+            f = visitor.form
+            found.append(
+                _row_problem(
+                    f"New visitor {number}",
+                    [(field, field.id) for field in (f.name, f.business_name, f.email, f.phone)]
+                    + [(f.invited_by_id, f.invited_by_id.id)],
+                )
+            )
+        return [problem for problem in found if problem is not None]
 
     def visitor_entries(self) -> list[VisitorEntry]:
         return [

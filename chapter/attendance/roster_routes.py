@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from chapter.attendance import bp
+from chapter.attendance import audit_trail, bp
 from chapter.attendance import service as attendance
 from chapter.attendance.forms import RosterForm
 from chapter.attendance.routes import _meeting, today_for
@@ -17,8 +17,8 @@ from chapter.meetings.models import Meeting
 from chapter.members import service as members
 from chapter.members.roles import Role
 from chapter.permissions import current_actor, role_required
-from chapter.platform import audit
 
+VISITOR_LINES = 8  # blank lines for visitors on the sign-in sheet
 LETTER_STYLES = {"P": "success", "A": "danger", "L": "warning", "M": "info", "S": "primary"}
 
 
@@ -58,6 +58,11 @@ def _page(
         meeting=meeting,
         roster=roster,
         form=form,
+        problems=form.problems(
+            {member_id: line.member.full_name for member_id, line in lines.items()}
+        ),
+        saved=audit_trail.draft_saved(meeting, chapter.timezone),
+        today=today_for(chapter),
         lines=lines,
         member_names=members.names_by_member(chapter.id),
         member_choices=member_choices,
@@ -127,7 +132,24 @@ def meeting_audit(meeting_id: int) -> str:
     chapter, meeting = _meeting(meeting_id)
     return render_template(
         "attendance/audit.html",
+        chapter=chapter,
         meeting=meeting,
-        events=audit.list_for_subject("Meeting", meeting.id),
-        names=members.names_by_user(chapter.id),
+        entries=audit_trail.meeting_trail(meeting, chapter.timezone),
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/sign-in-sheet")
+@role_required(Role.LEADER)
+def sign_in_sheet(meeting_id: int) -> str:
+    """The roster on paper, for chapters that still pass a sheet round: members to sign,
+    PALMS boxes to tick, lines for visitors (print CSS in chapter.css)."""
+    chapter, meeting = _meeting(meeting_id)
+    return render_template(
+        "attendance/sign_in_sheet.html",
+        chapter=chapter,
+        meeting=meeting,
+        roster=attendance.load_roster(meeting, chapter, today_for(chapter)),
+        member_names=members.names_by_member(chapter.id),
+        letters=list(Palms),
+        visitor_lines=VISITOR_LINES,
     )

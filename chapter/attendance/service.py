@@ -35,6 +35,8 @@ from chapter.members.roles import MemberStatus
 from chapter.platform import audit
 
 ANNOUNCEABLE = (Palms.SUBSTITUTE, Palms.MEDICAL, Palms.ABSENT)
+SUBSTITUTE_NAME_NEEDED = "Enter the substitute's name (or choose another letter)."
+VISITOR_NAME_NEEDED = "Enter the visitor's name."
 
 
 @dataclass(frozen=True)
@@ -204,14 +206,11 @@ def _validate(
         if entry.status is Palms.SUBSTITUTE and not (
             entry.substitute and entry.substitute.name.strip()
         ):
-            raise RuleViolation(
-                "Enter the substitute's name (or choose another letter).",
-                field=f"rows-{index}-substitute_name",
-            )
+            raise RuleViolation(SUBSTITUTE_NAME_NEEDED, field=f"rows-{index}-substitute_name")
     member_ids = {line.member.id for line in roster.lines} | {m.id for m in roster.on_leave}
     for visitor in visitors:
         if not visitor.details.name.strip():
-            raise RuleViolation("Enter the visitor's name.", field=f"visitors-{visitor.row}-name")
+            raise RuleViolation(VISITOR_NAME_NEEDED, field=f"visitors-{visitor.row}-name")
         if visitor.invited_by_id is not None and visitor.invited_by_id not in member_ids:
             raise RuleViolation(
                 "Choose a member of this chapter.", field=f"visitors-{visitor.row}-invited_by_id"

@@ -148,6 +148,12 @@ ROUTES = [
     ("GET", "/meetings/{meeting}/audit", None, leader_only((200, "Audit trail: meeting of {day}"))),
     (
         "GET",
+        "/meetings/{meeting}/sign-in-sheet",
+        None,
+        leader_only((200, "Home Chapter: sign-in sheet")),
+    ),
+    (
+        "GET",
         "/attendance/me",
         None,
         members_too((200, "absences left before the chapter's limit"), (200, "My attendance")),
@@ -1146,16 +1152,18 @@ def test_completed_roster_is_read_only_until_reopened_and_every_step_is_audited(
 
     trail = client.get(f"/meetings/{meeting_id}/audit")
     assert trail.status_code == 200
-    rows = trail.get_data(as_text=True).split("<tbody>")[1].split("<tr>")[1:]
+    page = trail.get_data(as_text=True)
     leader_name = full_name(app, people.leader.member_id)
-    assert [re.findall(r"<td>([^<]*)</td>", row)[1:3] for row in rows] == [
-        [leader_name, "roster.saved"],
-        [leader_name, "roster.completed"],
-        [leader_name, "roster.reopened"],
-        [leader_name, "roster.saved"],
+    member_name = full_name(app, people.member.member_id)
+    assert re.findall(r'<strong class="audit-title">([^<]*)</strong>', page) == [
+        "Roster saved as a draft",
+        "Roster completed",
+        "Roster reopened for corrections",
+        "Roster saved as a draft",
     ]
-    assert '"status": "M"' in text_of(rows[3])  # what changed, before and after
-    assert '"status": "A"' in text_of(rows[3])
+    assert re.findall(r'<span class="audit-who">([^<]*)</span>', page) == [leader_name] * 4
+    last = page.split('<li class="list-group-item">')[-1]
+    assert f"{member_name}: Absent → Medical" in text_of(last)  # what changed, readable
 
 
 def test_reopening_a_roster_that_is_not_completed_is_refused(
