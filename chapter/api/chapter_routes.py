@@ -45,7 +45,7 @@ def directory(args: dict[str, Any]) -> dict[str, Any]:
     return {"items": [present.member(m) for m in page.items], "page": present.page_of(page)}
 
 
-@bp.route("/members/<int:member_id>")
+@bp.route("/members/<int(min=1, max=2147483647):member_id>")
 @bp.response(200, MemberOut)
 @documented(404)
 def member(member_id: int) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def upcoming() -> list[dict[str, Any]]:
     ]
 
 
-@bp.route("/meetings/<int:meeting_id>/announcement", methods=["PUT"])
+@bp.route("/meetings/<int(min=1, max=2147483647):meeting_id>/announcement", methods=["PUT"])
 @bp.arguments(AnnounceIn)
 @bp.response(200, AnnouncementOut)
 @documented(404, 422)

@@ -62,7 +62,7 @@ def _roster(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-@bp.route("/meetings/<int:meeting_id>/roster")
+@bp.route("/meetings/<int(min=1, max=2147483647):meeting_id>/roster")
 @bp.response(200, RosterOut)
 @documented(404)
 def roster(meeting_id: int) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def _guest(details: dict[str, Any] | None) -> guests.GuestDetails | None:
     return guests.GuestDetails(**{key: details[key] for key in fields})
 
 
-@bp.route("/meetings/<int:meeting_id>/roster", methods=["PUT"])
+@bp.route("/meetings/<int(min=1, max=2147483647):meeting_id>/roster", methods=["PUT"])
 @bp.arguments(RosterIn)
 @bp.response(200, RosterOut)
 @documented(404, 409, 422)
@@ -115,7 +115,7 @@ def save_roster(args: dict[str, Any], meeting_id: int) -> dict[str, Any]:
     return _roster(meeting)
 
 
-@bp.route("/meetings/<int:meeting_id>/roster/complete", methods=["POST"])
+@bp.route("/meetings/<int(min=1, max=2147483647):meeting_id>/roster/complete", methods=["POST"])
 @bp.arguments(CompleteIn)
 @bp.response(200, RosterOut)
 @documented(404, 409, 422)

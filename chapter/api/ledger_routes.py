@@ -42,7 +42,7 @@ def pass_slip(args: dict[str, Any]) -> dict[str, Any]:
     return present.slip(slip, members.names_by_member(found.chapter.id))
 
 
-@bp.route("/slips/<int:slip_id>")
+@bp.route("/slips/<int(min=1, max=2147483647):slip_id>")
 @bp.response(200, SlipOut)
 @documented(404)
 def get_slip(slip_id: int) -> dict[str, Any]:
@@ -52,7 +52,7 @@ def get_slip(slip_id: int) -> dict[str, Any]:
     return present.slip(slip, members.names_by_member(found.chapter.id))
 
 
-@bp.route("/slips/<int:slip_id>/status", methods=["POST"])
+@bp.route("/slips/<int(min=1, max=2147483647):slip_id>/status", methods=["POST"])
 @bp.arguments(StatusIn)
 @bp.response(200, SlipOut)
 @documented(404, 422)
@@ -68,7 +68,7 @@ def slip_status(args: dict[str, Any], slip_id: int) -> dict[str, Any]:
     return present.slip(slip, members.names_by_member(found.chapter.id))
 
 
-@bp.route("/slips/<int:slip_id>/void", methods=["POST"])
+@bp.route("/slips/<int(min=1, max=2147483647):slip_id>/void", methods=["POST"])
 @bp.arguments(VoidIn)
 @bp.response(200, SlipOut)
 @documented(404, 422)
@@ -97,7 +97,7 @@ def thank(args: dict[str, Any]) -> dict[str, Any]:
     return present.thank_you(entry, found.member.id, members.names_by_member(found.chapter.id))
 
 
-@bp.route("/thanks/<int:thank_you_id>/void", methods=["POST"])
+@bp.route("/thanks/<int(min=1, max=2147483647):thank_you_id>/void", methods=["POST"])
 @bp.arguments(VoidIn)
 @bp.response(200, ThankYouOut)
 @documented(404, 422)
@@ -132,7 +132,7 @@ def one_to_one(args: dict[str, Any]) -> dict[str, Any]:
     return {"id": entry.id}
 
 
-@bp.route("/one-to-ones/<int:entry_id>/void", methods=["POST"])
+@bp.route("/one-to-ones/<int(min=1, max=2147483647):entry_id>/void", methods=["POST"])
 @bp.arguments(VoidIn)
 @bp.response(200, CreatedOut)
 @documented(404, 422)
@@ -166,7 +166,7 @@ def education(args: dict[str, Any]) -> dict[str, Any]:
     return {"id": entry.id}
 
 
-@bp.route("/testimonials/<int:testimonial_id>/void", methods=["POST"])
+@bp.route("/testimonials/<int(min=1, max=2147483647):testimonial_id>/void", methods=["POST"])
 @bp.arguments(VoidIn)
 @bp.response(200, CreatedOut)
 @documented(404, 422)

@@ -39,6 +39,20 @@ def _text(maximum: int, *, required: bool = False, minimum: int = 0) -> fields.S
     return fields.String(load_default="", validate=validate.Length(max=maximum))
 
 
+def _optional_email(value: str) -> None:
+    if value:
+        validate.Email(error="Enter a valid e-mail address, or none.")(value)
+
+
+def _email() -> fields.String:
+    """An e-mail address or "" (none)."""
+    return fields.String(
+        load_default="",
+        validate=[validate.Length(max=254), _optional_email],
+        metadata={"description": "An e-mail address, or empty"},
+    )
+
+
 # ---- input ------------------------------------------------------------------------------
 
 
@@ -93,7 +107,7 @@ class SlipIn(Strict):
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in SlipKind]))
     prospect_name = _text(120, required=True, minimum=1)
     prospect_phone = _text(40)
-    prospect_email = fields.Email(load_default="", validate=validate.Length(max=254))
+    prospect_email = _email()
     need = _text(2000, required=True, minimum=1)
     warmth = fields.Integer(required=True, validate=validate.Range(min=1, max=5))
     may_contact = fields.Boolean(load_default=False)
@@ -140,7 +154,7 @@ class VoidIn(Strict):
 class SubstituteIn(Strict):
     name = _text(120, required=True, minimum=1)
     business_name = _text(120)
-    email = fields.Email(load_default="", validate=validate.Length(max=254))
+    email = _email()
     phone = _text(40)
 
 
