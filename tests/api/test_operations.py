@@ -100,7 +100,7 @@ def test_one_to_one_and_education_are_logged_and_counted(
 def test_directory_pages_in_a_stable_order_and_searches(
     app: Flask, client: FlaskClient, people: People
 ) -> None:
-    for n in range(5):
+    for _ in range(5):
         add_home_member(app, people, user__last_name="Same", user__first_name="Same")
     add_home_member(app, people, business_name="Zebra Plumbing")
     secret = token_for(app, people.member, "read")
