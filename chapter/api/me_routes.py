@@ -7,8 +7,9 @@ from typing import Any
 from flask import abort
 
 from chapter.api import bp, present
-from chapter.api.access import caller, documented
+from chapter.api.access import caller, committed, documented
 from chapter.api.schemas import (
+    AskIn,
     AskOut,
     AttendanceOut,
     LedgerOut,
@@ -57,6 +58,25 @@ def my_ask() -> dict[str, Any]:
     """What I ask the chapter for, and what I offer."""
     found = caller().member
     return {"ask": found.ask, "offer": found.offer}
+
+
+@bp.route("/me/ask", methods=["PUT"])
+@bp.arguments(AskIn)
+@bp.response(200, AskOut)
+@documented(422)
+def update_ask(args: dict[str, Any]) -> dict[str, Any]:
+    """Change what I ask the chapter for and what I offer (as on my profile page)."""
+    found = caller()
+    member = found.member
+    details = members.ProfileDetails(
+        business_name=member.business_name,
+        phone=member.phone,
+        website=member.website,
+        offer=args["offer"],
+        ask=args["ask"],
+    )
+    committed(lambda: members.update_profile(member, details, actor=found.user))
+    return {"ask": member.ask, "offer": member.offer}
 
 
 @bp.route("/me/ledger")

@@ -102,6 +102,11 @@ class VisitorArgs(PageArgs):
     status = fields.String(load_default=None, validate=validate.OneOf([f.value for f in FollowUp]))
 
 
+class AskIn(Strict):
+    ask = fields.String(required=True, validate=validate.Length(max=500))
+    offer = fields.String(required=True, validate=validate.Length(max=2000))
+
+
 class SlipIn(Strict):
     receiver_id = fields.Integer(required=True, **ID)
     kind = fields.String(required=True, validate=validate.OneOf([k.value for k in SlipKind]))

@@ -218,3 +218,24 @@ def test_palms_summary_for_leaders_refuses_a_reversed_range(
     )
     assert reversed_range.status_code == 422
     assert "end" in reversed_range.json["errors"]
+
+
+def test_my_ask_is_read_and_changed_as_on_the_profile(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    secret = token_for(app, people.member)
+    changed = call(
+        client,
+        "PUT",
+        "/api/v1/me/ask",
+        secret,
+        {"ask": "  Introductions to architects ", "offer": "Roofs"},
+    )
+    assert changed.status_code == 200, changed.json
+    assert call(client, "GET", "/api/v1/me/ask", secret).json == {
+        "ask": "Introductions to architects",
+        "offer": "Roofs",
+    }
+    too_long = call(client, "PUT", "/api/v1/me/ask", secret, {"ask": "x" * 501, "offer": ""})
+    assert too_long.status_code == 422
+    assert "ask" in too_long.json["errors"]
