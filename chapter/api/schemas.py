@@ -5,6 +5,8 @@ Shape only (types, lengths, ranges, choices); the services check the rules, as f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -19,9 +21,39 @@ PERIODS = ("week", "six_months", "year", "all")
 ANNOUNCE = (Palms.SUBSTITUTE.value, Palms.MEDICAL.value, Palms.ABSENT.value)
 
 
+def _unstorable(value: object) -> bool:
+    """Text no database keeps: a NUL character (PostgreSQL refuses it) or a lone surrogate
+    (not UTF-8)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_unstorable(v) for v in value)
+    return False
+
+
 class Strict(ma.Schema):
+    """Unknown fields are errors, and so is text a database cannot store."""
+
     class Meta:
         unknown = ma.RAISE
+
+    @ma.pre_load
+    def refuse_unstorable_text(self, data: object, **kwargs: object) -> object:
+        if isinstance(data, Mapping):  # a JSON body, or webargs' proxy of the query string
+            bad = [key for key in data if _unstorable(key) or _unstorable(data[key])]
+            if bad:
+                raise ma.ValidationError(
+                    {str(key): ["Text with a NUL or an invalid character."] for key in bad}
+                )
+        return data
 
 
 def _date(**kwargs: object) -> fields.Date:

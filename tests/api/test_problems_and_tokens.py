@@ -184,3 +184,22 @@ def test_rate_limit_per_token_answers_429_problem(
         assert call(client, "GET", "/api/v1/me/ask", second).status_code == 200  # per token
     finally:
         app.config["API_RATE_LIMIT"] = "120 per minute"
+
+
+def test_text_no_database_can_store_is_422_not_500(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    secret = token_for(app, people.member)
+    nul = call(
+        client, "POST", "/api/v1/education", secret, {"earned_on": "2026-01-01", "topic": "a\x00b"}
+    )
+    assert nul.status_code == 422
+    assert "topic" in nul.json["errors"]
+    search = client.get("/api/v1/members?q=%00", headers=bearer(secret))
+    assert search.status_code == 422
+    surrogate = client.post(
+        "/api/v1/education",
+        data='{"earned_on": "2026-01-01", "topic": "\\ud800"}',
+        headers={**bearer(secret), "Content-Type": "application/json"},
+    )
+    assert surrogate.status_code == 422
