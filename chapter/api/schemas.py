@@ -17,6 +17,8 @@ from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus
 
 EARLIEST = "1950-01-01"
 ID = {"validate": validate.Range(min=1, max=2**31 - 1)}
+# A roster version is claimed as version + 1 in a 32-bit column.
+VERSION_MAX = 2**31 - 2
 PERIODS = ("week", "six_months", "year", "all")
 ANNOUNCE = (Palms.SUBSTITUTE.value, Palms.MEDICAL.value, Palms.ABSENT.value)
 
@@ -215,7 +217,7 @@ class VisitorIn(SubstituteIn):
 
 
 class RosterIn(Strict):
-    version = fields.Integer(required=True, validate=validate.Range(min=0, max=2**31 - 1))
+    version = fields.Integer(required=True, validate=validate.Range(min=0, max=VERSION_MAX))
     lines = fields.List(
         fields.Nested(RosterLineIn), load_default=list, validate=validate.Length(max=500)
     )
@@ -226,7 +228,7 @@ class RosterIn(Strict):
 
 
 class CompleteIn(Strict):
-    version = fields.Integer(required=True, validate=validate.Range(min=0, max=2**31 - 1))
+    version = fields.Integer(required=True, validate=validate.Range(min=0, max=VERSION_MAX))
 
 
 # ---- output -----------------------------------------------------------------------------
