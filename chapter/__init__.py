@@ -92,6 +92,11 @@ ROUTE_MODULES = (
     "chapter.moving.export_routes",
     "chapter.moving.routes",
     "chapter.digests.routes",
+    "chapter.api.me_routes",
+    "chapter.api.chapter_routes",
+    "chapter.api.ledger_routes",
+    "chapter.api.leader_routes",
+    "chapter.api.page_routes",
 )
 # (blueprint's module, URL prefix), in the order they are registered
 BLUEPRINTS = (
@@ -107,6 +112,8 @@ BLUEPRINTS = (
     ("chapter.moving", "/moving"),
     ("chapter.digests", None),
 )
+# The JSON API (chapter.api: /api/v1 and its pages) is registered by chapter.api.setup, through
+# flask-smorest's Api object, which documents it in /api/v1/openapi.json.
 
 
 def register_blueprints(app: Flask) -> None:
@@ -114,6 +121,9 @@ def register_blueprints(app: Flask) -> None:
         importlib.import_module(name)
     for name, prefix in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(name).bp, url_prefix=prefix)
+    from chapter.api import setup
+
+    setup.install(app)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from chapter.api import problems
 from chapter.extensions import db
 
 
@@ -92,12 +93,18 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(400, "The form expired or was not sent by this site. Please retry.")
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int]:
+    def http_error(error: HTTPException) -> tuple[str, int] | Response:
+        if problems.is_api_request():  # an unknown API address or method: JSON, never HTML
+            db.session.rollback()
+            return problems.from_http_exception(error)
         status = error.code or 500
         custom = error.description != type(error).description  # abort(400, description=...)
         message = error.description if custom else MESSAGES.get(status)
         return render_error(status, message)
 
     @app.errorhandler(500)
-    def server_error(error: Exception) -> tuple[str, int]:
+    def server_error(error: Exception) -> tuple[str, int] | Response:
+        if problems.is_api_request():
+            db.session.rollback()
+            return problems.problem(500)
         return render_error(500)

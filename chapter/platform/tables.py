@@ -3,6 +3,7 @@
 create_app imports this module; a new feature with tables adds its models module here.
 """
 
+from chapter.api import models as api_models
 from chapter.attendance import guest_models
 from chapter.attendance import models as attendance_models
 from chapter.auth import models as auth_models
@@ -17,6 +18,7 @@ from chapter.platform import audit_models, notification_models
 from chapter.rotation import models as rotation_models
 
 MODULES = (
+    api_models,
     attendance_models,
     audit_models,
     auth_models,
