@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from chapter.platform import converters
 from chapter.platform.uploads import ChapterRequest
 from config import CONFIGS, Config
 
@@ -26,6 +27,7 @@ def create_app(config: str | type[Config] | None = None, **overrides: object) ->
         app.config["SQLALCHEMY_DATABASE_URI"] = url
     app.config.update(overrides)
     config.check(app.config)
+    converters.install(app)  # <int:...> routes stop at a database integer (404 past it)
     default_database(app)
     init_extensions(app)
     register_blueprints(app)
