@@ -15,6 +15,7 @@ from chapter.meetings import models as meetings_models
 from chapter.members import models as members_models
 from chapter.platform import audit_models, notification_models
 from chapter.rotation import models as rotation_models
+from chapter.webhooks import models as webhooks_models
 
 MODULES = (
     attendance_models,
@@ -30,4 +31,5 @@ MODULES = (
     members_models,
     notification_models,
     rotation_models,
+    webhooks_models,
 )
