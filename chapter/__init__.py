@@ -92,6 +92,7 @@ ROUTE_MODULES = (
     "chapter.moving.export_routes",
     "chapter.moving.routes",
     "chapter.digests.routes",
+    "chapter.webhooks.routes",
 )
 # (blueprint's module, URL prefix), in the order they are registered
 BLUEPRINTS = (
@@ -106,6 +107,7 @@ BLUEPRINTS = (
     ("chapter.leaderboard", None),
     ("chapter.moving", "/moving"),
     ("chapter.digests", None),
+    ("chapter.webhooks", None),
 )
 
 

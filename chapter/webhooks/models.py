@@ -28,13 +28,9 @@ class WebhookEndpoint(Timestamps, Base):
     # The HMAC key; kept readable because every delivery is signed with it.
     secret: Mapped[str] = mapped_column(String(80))
     events: Mapped[list[str]] = mapped_column(JSON, default=list)  # EventKind values
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT")
-    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    disabled_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="RESTRICT")
-    )
+    disabled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
 
     @property
     def is_active(self) -> bool:

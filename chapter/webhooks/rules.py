@@ -35,7 +35,9 @@ class EventKind(StrEnum):
 LABELS = {
     EventKind.SLIP_PASSED: "Referral slip passed",
     EventKind.SLIP_STATUS_CHANGED: "Referral slip status changed",
-    EventKind.THANK_YOU_RECORDED: "Thank-you for closed business recorded (amount, never the thanker)",
+    EventKind.THANK_YOU_RECORDED: (
+        "Thank-you for closed business recorded (amount, never the thanker)"
+    ),
     EventKind.ONE_TO_ONE_LOGGED: "One-to-one logged",
     EventKind.VISITOR_RECORDED: "Visitor recorded",
     EventKind.MEMBER_JOINED: "Member joined",

@@ -21,6 +21,7 @@ import requests
 
 from chapter.db import utcnow
 from chapter.webhooks import payloads, service, signing
+from chapter.webhooks.models import WebhookEvent
 from chapter.webhooks.rules import DeliveryState, url_problem
 
 LEASE = timedelta(minutes=5)  # far longer than one attempt's timeouts
@@ -47,8 +48,7 @@ class Report:
         retry = self.outcomes[DeliveryState.PENDING]
         failed = self.outcomes[DeliveryState.FAILED]
         return (
-            f"Delivered {delivered} webhook(s); {retry} to retry later; "
-            f"{failed} failed for good."
+            f"Delivered {delivered} webhook(s); {retry} to retry later; {failed} failed for good."
         )
 
 
@@ -62,6 +62,18 @@ def body_of(outgoing: service.Outgoing) -> bytes:
         data=outgoing.payload,
     )
     return json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
+
+
+def pretty_body(event: WebhookEvent) -> str:
+    """What a delivery of ``event`` carries, indented for the leader's page."""
+    document = payloads.envelope(
+        event_id=event.public_id,
+        kind=event.kind.value,
+        chapter_id=event.chapter_id,
+        created_at=event.created_at,
+        data=event.payload,
+    )
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
 
 
 def send_due_webhooks(

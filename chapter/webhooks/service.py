@@ -315,9 +315,7 @@ def due_ids(now: datetime, limit: int) -> list[int]:
             .where(
                 WebhookDelivery.state == DeliveryState.PENDING,
                 WebhookDelivery.next_attempt_at <= now,
-                or_(
-                    WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until <= now
-                ),
+                or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until <= now),
                 WebhookEndpoint.disabled_at.is_(None),
             )
             .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)

@@ -143,7 +143,12 @@ def test_every_event_kind_arrives_once_signed_with_its_payload(
         "classification": receiver.of(EventKind.SLIP_PASSED)[0]["data"]["giver"]["classification"],
     }
     [passed] = receiver.of(EventKind.SLIP_PASSED)
-    assert passed["data"]["slip"] == {"id": slip_id, "kind": "outside", "warmth": 4, "status": "new"}
+    assert passed["data"]["slip"] == {
+        "id": slip_id,
+        "kind": "outside",
+        "warmth": 4,
+        "status": "new",
+    }
     assert passed["data"]["giver"] == gideon
     assert passed["data"]["receiver"]["name"] == "Thandiwe Quillfeather"
     [changed] = receiver.of(EventKind.SLIP_STATUS_CHANGED)

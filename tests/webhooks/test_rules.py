@@ -76,7 +76,8 @@ def test_the_schedule_and_giving_up() -> None:
     assert [retry_delay(n) // timedelta(minutes=1) for n in range(1, 5)] == [1, 2, 4, 8]
     assert not gives_up(MAX_ATTEMPTS - 1)
     assert gives_up(MAX_ATTEMPTS)
-    assert is_success(200) and is_success(204)
+    assert is_success(200)
+    assert is_success(204)
     assert not any(is_success(code) for code in (199, 301, 302, 400, 500))
 
 
@@ -106,9 +107,14 @@ def test_verify_accepts_its_own_signature_within_the_tolerance_only(body: bytes,
 def test_secrets_are_fresh_and_long() -> None:
     one, two = signing.new_secret(), signing.new_secret()
     assert one != two
-    assert one.startswith("whsec_") and len(one) >= 40
+    assert one.startswith("whsec_")
+    assert len(one) >= 40
 
 
 def test_an_amount_is_exact_cents_and_a_decimal_string() -> None:
-    assert payloads.amount(123450, "GBP") == {"cents": 123450, "value": "1234.50", "currency": "GBP"}
+    assert payloads.amount(123450, "GBP") == {
+        "cents": 123450,
+        "value": "1234.50",
+        "currency": "GBP",
+    }
     assert payloads.amount(1, "USD")["value"] == "0.01"
