@@ -10,7 +10,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 URL_MAX_LENGTH = 500
-MAX_ATTEMPTS = 8  # then the delivery has failed for good (the leader may re-send it)
+MAX_ATTEMPTS = 12  # over about 20 hours; then it has failed for good (the leader may re-send)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})

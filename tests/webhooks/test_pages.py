@@ -217,7 +217,7 @@ def test_resend_is_refused_while_the_delivery_waits_then_queues_a_new_round(
     assert "already waiting" in plain(waiting)
     with app.app_context():
         db.session.execute(
-            db.update(WebhookDelivery).values(state=DeliveryState.FAILED, attempts=8)
+            db.update(WebhookDelivery).values(state=DeliveryState.FAILED, attempts=12)
         )
         db.session.commit()
     detail = plain(client.get(f"/webhooks/{hooked.endpoint_id}/deliveries/{hooked.delivery_id}"))

@@ -74,6 +74,8 @@ def test_the_retry_delay_doubles_from_a_minute_and_never_exceeds_six_hours(n: in
 
 def test_the_schedule_and_giving_up() -> None:
     assert [retry_delay(n) // timedelta(minutes=1) for n in range(1, 5)] == [1, 2, 4, 8]
+    waited = sum((retry_delay(n) for n in range(1, MAX_ATTEMPTS)), timedelta(0))
+    assert timedelta(hours=18) <= waited <= timedelta(hours=24)  # "about 20 hours"
     assert not gives_up(MAX_ATTEMPTS - 1)
     assert gives_up(MAX_ATTEMPTS)
     assert is_success(200)
