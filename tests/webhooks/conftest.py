@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import json
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -26,7 +25,7 @@ from chapter.members.roles import Position
 from chapter.webhooks import service as webhooks
 from chapter.webhooks.models import WebhookDelivery
 from chapter.webhooks.rules import SUBSCRIBABLE, EventKind
-from tests.support import factories
+from tests.support import clock, factories
 from tests.support.attendance_factories import MeetingFactory
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a Monday
@@ -60,7 +59,7 @@ class Receiver:
         """The README's verification, written out independently of chapter.webhooks."""
         timestamp = headers.get("Chapter-Webhook-Timestamp", "")
         signature = headers.get("Chapter-Webhook-Signature", "")
-        if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > 300:
+        if not timestamp.isdigit() or abs(clock.now().timestamp() - int(timestamp)) > 300:
             return False
         for secret in self.secrets:
             digest = hmac.new(
