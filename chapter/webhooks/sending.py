@@ -41,15 +41,18 @@ class Report:
     outcomes: dict[DeliveryState, int] = field(
         default_factory=lambda: dict.fromkeys(DeliveryState, 0)
     )
-    skipped: int = 0  # claimed by another run meanwhile
+    skipped: int = 0  # claimed by another run meanwhile, or its endpoint unreachable now
 
     def summary(self) -> str:
         delivered = self.outcomes[DeliveryState.DELIVERED]
         retry = self.outcomes[DeliveryState.PENDING]
         failed = self.outcomes[DeliveryState.FAILED]
-        return (
+        text = (
             f"Delivered {delivered} webhook(s); {retry} to retry later; {failed} failed for good."
         )
+        if self.skipped:
+            text += f" {self.skipped} left for the next run."
+        return text
 
 
 def body_of(outgoing: service.Outgoing) -> bytes:
@@ -82,16 +85,24 @@ def send_due_webhooks(
     settings: Settings,
     clock: Callable[[], datetime] = utcnow,
 ) -> Report:
-    """Attempt every due delivery once; returns what happened."""
+    """Attempt every due delivery once; returns what happened. An endpoint that could not
+    be reached (no connection, a timeout) is not tried again in this run: its other
+    deliveries wait for the next run instead of each waiting out the timeout."""
     report = Report()
+    unreachable: set[int] = set()
     with requests.Session() as http:
-        for delivery_id in service.due_ids(clock(), settings.batch):
+        for delivery_id, endpoint_id in service.due(clock(), settings.batch):
+            if endpoint_id in unreachable:
+                report.skipped += 1
+                continue
             outgoing = service.claim(delivery_id, now=clock(), lease=LEASE)
             commit()
             if outgoing is None:
                 report.skipped += 1
                 continue
             answer = attempt(http, outgoing, settings, now=clock())
+            if answer.status_code is None:
+                unreachable.add(endpoint_id)
             state = service.record_answer(outgoing, answer, now=clock())
             commit()
             report.outcomes[state] += 1

@@ -306,11 +306,13 @@ class Outgoing:
     payload: dict[str, Any]
 
 
-def due_ids(now: datetime, limit: int) -> list[int]:
-    """Deliveries whose (next) attempt is due, oldest first."""
-    return list(
-        db.session.scalars(
-            db.select(WebhookDelivery.id)
+def due(now: datetime, limit: int) -> list[tuple[int, int]]:
+    """(delivery id, endpoint id) of the deliveries whose (next) attempt is due, oldest
+    first."""
+    return [
+        (row.id, row.endpoint_id)
+        for row in db.session.execute(
+            db.select(WebhookDelivery.id, WebhookDelivery.endpoint_id)
             .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
             .where(
                 WebhookDelivery.state == DeliveryState.PENDING,
@@ -321,7 +323,7 @@ def due_ids(now: datetime, limit: int) -> list[int]:
             .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
             .limit(limit)
         )
-    )
+    ]
 
 
 def claim(delivery_id: int, *, now: datetime, lease: timedelta) -> Outgoing | None:
@@ -380,7 +382,8 @@ class Answer:
 
 def record_answer(outgoing: Outgoing, answer: Answer, *, now: datetime) -> DeliveryState:
     """Write the attempt's outcome and release the claim: delivered, or retried after the
-    backoff, or failed for good after the last attempt."""
+    backoff, or failed for good after the last attempt. (A delivery stopped meanwhile, its
+    endpoint disabled during the request, keeps its state and gets the answer.)"""
     values: dict[str, Any] = {
         "status_code": answer.status_code,
         "response_excerpt": answer.excerpt[:EXCERPT_LENGTH],
@@ -395,9 +398,19 @@ def record_answer(outgoing: Outgoing, answer: Answer, *, now: datetime) -> Deliv
     else:
         state = DeliveryState.PENDING
         values["next_attempt_at"] = now + retry_delay(outgoing.attempts)
-    db.session.execute(
+    changed = db.session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.id == outgoing.delivery_id)
+        .where(
+            WebhookDelivery.id == outgoing.delivery_id,
+            WebhookDelivery.state == DeliveryState.PENDING,
+        )
         .values(state=state, **values)
-    )
+    ).rowcount
+    if not changed:
+        db.session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.id == outgoing.delivery_id)
+            .values(**{k: v for k, v in values.items() if k != "next_attempt_at"})
+        )
+        return DeliveryState.STOPPED
     return state

@@ -367,3 +367,41 @@ def test_a_resent_delivery_arrives_again_with_the_same_event_id(
     assert receiver.requests[0].body == receiver.requests[1].body
     assert all(r.verified for r in receiver.requests)
     assert [r.state for r in deliveries(app)] == [DeliveryState.DELIVERED] * 2
+
+
+def test_an_unreachable_endpoint_is_tried_once_per_run_and_the_rest_wait(
+    app: Flask, crew: Crew, receiver: Receiver
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        add_endpoint(app, crew, f"http://127.0.0.1:{probe.getsockname()[1]}/gone")
+        _, secret = add_endpoint(app, crew, receiver.url)
+        receiver.secrets.append(secret)
+        for _ in range(3):
+            pass_a_slip(app, crew)
+        output = run(app, NOW)
+    assert "Delivered 3 webhook(s); 1 to retry later; 0 failed for good. 2 left" in output
+    gone = [r for r in deliveries(app) if r.status_code is None]
+    assert sorted(r.attempts for r in gone) == [0, 0, 1]
+    assert len(receiver.requests) == 3
+
+
+def test_an_answer_to_a_delivery_stopped_during_its_request_keeps_it_stopped(
+    app: Flask, crew: Crew
+) -> None:
+    endpoint_id, _ = add_endpoint(app, crew, "https://crm.example.org/h")
+    pass_a_slip(app, crew)
+    with app.app_context():
+        [(delivery_id, _)] = webhooks.due(NOW, 10)
+        outgoing = webhooks.claim(delivery_id, now=NOW, lease=timedelta(minutes=5))
+        assert outgoing is not None
+        assert webhooks.claim(delivery_id, now=NOW, lease=timedelta(minutes=5)) is None
+        endpoint = webhooks.get_endpoint(crew.chapter_id, endpoint_id)
+        webhooks.disable_endpoint(
+            endpoint, actor=db.session.get(User, crew.leader_user_id), now=NOW
+        )
+        state = webhooks.record_answer(outgoing, webhooks.Answer(200, "ok"), now=NOW)
+        db.session.commit()
+    assert state is DeliveryState.STOPPED
+    [row] = deliveries(app)
+    assert (row.state, row.status_code, row.claimed_until) == (DeliveryState.STOPPED, 200, None)
