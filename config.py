@@ -61,6 +61,12 @@ class Config:
     # One JSON line per request on stdout (the testing config turns it off).
     REQUEST_LOG = True
 
+    # Webhooks: short timeouts per attempt (seconds); plain http:// to localhost / 127.0.0.1
+    # only where this flag is on (development and tests), never in production.
+    WEBHOOK_CONNECT_TIMEOUT = 3
+    WEBHOOK_READ_TIMEOUT = 5
+    WEBHOOK_ALLOW_LOCAL_HTTP = False
+
     DIRECTORY_PAGE_SIZE = 25
     RENEWAL_WARNING_DAYS = 30
 
@@ -71,6 +77,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = False  # `flask run --debug` turns the debugger on explicitly
+    WEBHOOK_ALLOW_LOCAL_HTTP = True  # try webhooks against a receiver on this machine
 
 
 class TestingConfig(Config):
@@ -81,6 +88,7 @@ class TestingConfig(Config):
     MAIL_SUPPRESS_SEND = True
     REQUEST_LOG = False
     SERVER_NAME = None
+    WEBHOOK_ALLOW_LOCAL_HTTP = True  # the tests' receiver listens on 127.0.0.1
 
 
 class ProductionConfig(Config):

@@ -99,6 +99,7 @@ ROUTE_MODULES = (
     "chapter.api.ledger_routes",
     "chapter.api.leader_routes",
     "chapter.api.page_routes",
+    "chapter.webhooks.routes",
 )
 # (blueprint's module, URL prefix), in the order they are registered
 BLUEPRINTS = (
@@ -113,6 +114,7 @@ BLUEPRINTS = (
     ("chapter.leaderboard", None),
     ("chapter.moving", "/moving"),
     ("chapter.digests", None),
+    ("chapter.webhooks", None),
 )
 # The JSON API (chapter.api: /api/v1 and its pages) is registered by chapter.api.setup, through
 # flask-smorest's Api object, which documents it in /api/v1/openapi.json.

@@ -21,6 +21,7 @@ from chapter.meetings.schedule import WEEKDAYS
 from chapter.members import service as members
 from chapter.moving import cli as cli_import
 from chapter.platform import backups
+from chapter.webhooks import sending as webhook_sending
 
 chapter_cli = AppGroup("chapter", help="Manage chapters and the demo data.")
 cli_import.register(chapter_cli)
@@ -142,6 +143,24 @@ def send_due_mail() -> None:
     click.echo(report.summary())
     if report.failed:
         raise SystemExit(1)
+
+
+@chapter_cli.command("send-due-webhooks")
+def send_due_webhooks() -> None:
+    """Deliver the chapters' due webhook events (run every minute: cron or a systemd timer).
+    Idempotent: each delivery is claimed before it is sent and recorded after the answer, so
+    a re-run or a second host sends nothing twice; failures are retried with backoff."""
+    from flask import current_app
+
+    config = current_app.config
+    settings = webhook_sending.Settings(
+        connect_timeout=float(config["WEBHOOK_CONNECT_TIMEOUT"]),
+        read_timeout=float(config["WEBHOOK_READ_TIMEOUT"]),
+        allow_local_http=bool(config["WEBHOOK_ALLOW_LOCAL_HTTP"]),
+    )
+    report = webhook_sending.send_due_webhooks(commit=db.session.commit, settings=settings)
+    db.session.commit()
+    click.echo(report.summary())
 
 
 @chapter_cli.command("rebuild-weekly-totals")

@@ -33,6 +33,9 @@ from chapter.meetings.models import Meeting
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
 from chapter.platform import audit
+from chapter.webhooks import payloads
+from chapter.webhooks import service as webhooks
+from chapter.webhooks.rules import EventKind
 
 ANNOUNCEABLE = (Palms.SUBSTITUTE, Palms.MEDICAL, Palms.ABSENT)
 SUBSTITUTE_NAME_NEEDED = "Enter the substitute's name (or choose another letter)."
@@ -256,7 +259,9 @@ def save_roster(
                 _apply(meeting, rows, RosterEntry(line.member.id, Palms.PRESENT))
     for visitor in visitors:
         guest = guests.find_or_add(meeting.chapter_id, visitor.details)
-        guests.add_visit(meeting.id, guest, visitor.invited_by_id)
+        visit = guests.add_visit(meeting.id, guest, visitor.invited_by_id)
+        if visit is not None:
+            _visitor_recorded(meeting, guest, visit)
     db.session.flush()
     after = _snapshot(rows)
     audit.record(
@@ -268,6 +273,25 @@ def save_roster(
         after={**_changed(after, before), "visitors": len(visitors)},
     )
     return load_roster(meeting, chapter, today)
+
+
+def _visitor_recorded(meeting: Meeting, guest: Guest, visit: Visit) -> None:
+    invited_by = db.session.get(Member, visit.invited_by_id) if visit.invited_by_id else None
+    webhooks.record_event(
+        meeting.chapter_id,
+        EventKind.VISITOR_RECORDED,
+        payloads.visitor_recorded(
+            visit_id=visit.id,
+            visitor_id=guest.id,
+            name=guest.name,
+            business_name=guest.business_name,
+            email=guest.email,
+            phone=guest.phone,
+            meeting_id=meeting.id,
+            meets_on=meeting.meets_on,
+            invited_by=webhooks.member_ref(invited_by) if invited_by else None,
+        ),
+    )
 
 
 def _changed(side: dict[str, object], other: dict[str, object]) -> dict[str, object]:
@@ -321,6 +345,22 @@ def complete_roster(
     if from_file is not None:
         after["file"] = from_file
     audit.record(actor, "roster.completed", meeting, chapter_id=meeting.chapter_id, after=after)
+    counts = dict.fromkeys((letter.value for letter in Palms), 0)
+    for line in roster.lines:
+        if line.attendance is not None:
+            counts[line.attendance.status.value] += 1
+    webhooks.record_event(
+        meeting.chapter_id,
+        EventKind.ROSTER_COMPLETED,
+        payloads.roster_completed(
+            meeting_id=meeting.id,
+            meets_on=meeting.meets_on,
+            completed_at=meeting.roster_completed_at,
+            counts=counts,
+            visitors=len(roster.visits),
+        ),
+        now=meeting.roster_completed_at,
+    )
 
 
 def reopen_roster(meeting: Meeting, *, actor: User) -> None:

@@ -13,6 +13,9 @@ from chapter.ledger.rules import may_refer
 from chapter.meetings import service as meetings
 from chapter.members.models import Member
 from chapter.platform import notifications
+from chapter.webhooks import payloads
+from chapter.webhooks import service as webhooks
+from chapter.webhooks.rules import EventKind
 
 
 def log_one_to_one(
@@ -50,6 +53,18 @@ def log_one_to_one(
         f"{member.full_name} logged a one-to-one with you on {met_on:%d %b %Y}.",
         "one_to_one",
         entry.id,
+    )
+    webhooks.record_event(
+        chapter.id,
+        EventKind.ONE_TO_ONE_LOGGED,
+        payloads.one_to_one_logged(
+            one_to_one_id=entry.id,
+            logged_by=webhooks.member_ref(member),
+            other=webhooks.member_ref(other),
+            met_on=met_on,
+            week_on=entry.week_on,
+        ),
+        now=now,
     )
     return entry
 

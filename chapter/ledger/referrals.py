@@ -21,6 +21,9 @@ from chapter.meetings import service as meetings
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
 from chapter.platform import notifications
+from chapter.webhooks import payloads
+from chapter.webhooks import service as webhooks
+from chapter.webhooks.rules import EventKind
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,20 @@ def pass_slip(
     db.session.flush()
     notifications.notify(
         receiver, f"{giver.full_name} passed you a referral: {slip.prospect_name}.", "slip", slip.id
+    )
+    webhooks.record_event(
+        chapter.id,
+        EventKind.SLIP_PASSED,
+        payloads.slip_passed(
+            slip_id=slip.id,
+            giver=webhooks.member_ref(giver),
+            receiver=webhooks.member_ref(receiver),
+            kind=slip.kind.value,
+            warmth=slip.warmth,
+            week_on=slip.week_on,
+            passed_at=now,
+        ),
+        now=now,
     )
     return slip
 
@@ -156,6 +173,18 @@ def update_status(
         f"as {status.label.lower()}.",
         "slip",
         slip.id,
+    )
+    webhooks.record_event(
+        slip.chapter_id,
+        EventKind.SLIP_STATUS_CHANGED,
+        payloads.slip_status_changed(
+            slip_id=slip.id,
+            giver=webhooks.member_ref(giver),
+            receiver=webhooks.member_ref(receiver),
+            status=status.value,
+            changed_at=now,
+        ),
+        now=now,
     )
 
 

@@ -15,6 +15,9 @@ from chapter.ledger.rules import BusinessType, may_refer, thanker_label
 from chapter.meetings import service as meetings
 from chapter.members.models import Member
 from chapter.platform import notifications
+from chapter.webhooks import payloads
+from chapter.webhooks import service as webhooks
+from chapter.webhooks.rules import EventKind
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,20 @@ def thank(
     who = thanker_label(giver.id, thank_you, {thanker.id: thanker.full_name})
     notifications.notify(
         giver, f"{who} thanked you for closed business: {amount}.", "thank_you", thank_you.id
+    )
+    webhooks.record_event(
+        chapter.id,
+        EventKind.THANK_YOU_RECORDED,
+        payloads.thank_you_recorded(  # never the thanker: who thanked is private
+            thank_you_id=thank_you.id,
+            credited=webhooks.member_ref(giver),
+            amount_cents=thank_you.amount_cents,
+            currency=chapter.currency,
+            business_type=thank_you.business_type.value,
+            thanked_on=thank_you.thanked_on,
+            week_on=thank_you.week_on,
+        ),
+        now=now,
     )
     return thank_you
 

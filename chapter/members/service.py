@@ -25,6 +25,9 @@ from chapter.members.models import Member
 from chapter.members.roles import MemberStatus, Position
 from chapter.platform import audit
 from chapter.rotation import service as rotation
+from chapter.webhooks import payloads
+from chapter.webhooks import service as webhooks
+from chapter.webhooks.rules import EventKind
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,7 @@ def add_member_with_changes(
     db.session.add(member)
     db.session.flush()
     audit.record(actor, "member.added", member, chapter_id=chapter_id, after=snapshot(member))
+    _joined(member)
     return member, rotation.follow_changes(chapter_id, actor=actor, today=today)
 
 
@@ -333,7 +337,28 @@ def change_status(
         before=before,
         after=snapshot(member),
     )
+    if status is MemberStatus.LEFT:
+        webhooks.record_event(
+            member.chapter_id,
+            EventKind.MEMBER_LEFT,
+            payloads.member_left(member=webhooks.member_ref(member), left_on=member.left_on),
+        )
+    elif status is MemberStatus.ACTIVE and before["status"] == MemberStatus.LEFT.value:
+        _joined(member)  # back after leaving: joins again
     return rotation.follow_changes(member.chapter_id, actor=actor, today=today)
+
+
+def _joined(member: Member) -> None:
+    sponsor = db.session.get(Member, member.sponsor_id) if member.sponsor_id else None
+    webhooks.record_event(
+        member.chapter_id,
+        EventKind.MEMBER_JOINED,
+        payloads.member_joined(
+            member=webhooks.member_ref(member),
+            joined_on=member.joined_on,
+            sponsor=webhooks.member_ref(sponsor) if sponsor else None,
+        ),
+    )
 
 
 def assign_position(member: Member, position: Position | None, *, actor: User) -> None:

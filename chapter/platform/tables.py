@@ -16,6 +16,7 @@ from chapter.meetings import models as meetings_models
 from chapter.members import models as members_models
 from chapter.platform import audit_models, notification_models
 from chapter.rotation import models as rotation_models
+from chapter.webhooks import models as webhooks_models
 
 MODULES = (
     api_models,
@@ -32,4 +33,5 @@ MODULES = (
     members_models,
     notification_models,
     rotation_models,
+    webhooks_models,
 )
