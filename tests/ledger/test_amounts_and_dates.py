@@ -198,4 +198,4 @@ def test_date_inputs_show_the_apps_date_format(client: FlaskClient, people: Peop
         assert re.search(rf'<input[^>]*aria-describedby="{hint_id}"[^>]*name="{name}"', page)
         hint = re.search(rf'id="{hint_id}">(.*?)</div>', page, re.S)
         assert hint, page
-        assert hint.group(1).strip() == f"Day month year, e.g. {today.day} {today:%b %Y}"
+        assert hint.group(1).strip() == f"The app writes dates like {today.day} {today:%b %Y}"
