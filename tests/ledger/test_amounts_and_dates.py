@@ -166,7 +166,7 @@ def test_the_slip_form_marks_phone_or_email_as_required_and_groups_its_radios(
     assert "How to reach the prospect phone or e-mail required" in legends
     assert "How warm (1 = cold, 5 = ready to buy)" in legends
     assert "Type" in legends
-    contact = page.split('class="mb-3 prospect-contact"', 1)[1].split("</fieldset>", 1)[0]
+    contact = page.split('class="prospect-contact"', 1)[1].split("</fieldset>", 1)[0]
     assert 'name="prospect_phone"' in contact
     assert 'name="prospect_email"' in contact
     assert "Give at least one of the two" in contact
