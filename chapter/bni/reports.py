@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 
 from chapter.bni.sheets import Cell, Sheet, read_sheet
-from chapter.ledger.money import cents_of
+from chapter.ledger.money import cents_of, parse_amount
 
 HEADER_SEARCH_ROWS = 25
 MAX_COUNT = 100_000
@@ -516,19 +516,14 @@ def _roster(sheet: Sheet, header_index: int) -> Roster:
 
 
 def _number(text: str) -> Decimal:
-    cleaned = re.sub(r"[\s$€£₹]|AED|USD|INR|EUR|GBP", "", text)
-    if re.fullmatch(r"-?\d+,\d{1,2}", cleaned):  # a decimal comma (German Excel's CSV)
-        cleaned = cleaned.replace(",", ".")
-    cleaned = cleaned.replace(",", "")
-    if not cleaned:
+    """A count or amount cell, read as the money rule reads typed amounts (thousands
+    separators, either decimal mark, a currency around it); an empty cell is 0."""
+    if not text.strip():
         return Decimal(0)
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation as error:
+        return parse_amount(text)
+    except ValueError as error:
         raise ValueError(f"{text!r} is not a number") from error
-    if not value.is_finite() or value.adjusted() > 12:
-        raise ValueError(f"{text!r} is not a number in range")
-    return value
 
 
 def _count(text: str, name: str) -> int:
@@ -541,7 +536,8 @@ def _count(text: str, name: str) -> int:
 def _amount_cents(text: str) -> int:
     """An amount cell as cents, by the money rule (a summary's TYFCB may be zero)."""
     try:
-        return cents_of(_number(text), allow_zero=True)
+        value = parse_amount(text) if text.strip() else Decimal(0)
+        return cents_of(value, allow_zero=True)
     except ValueError as error:
         raise ValueError(f"amount {text!r}: {error}") from error
 

@@ -148,6 +148,18 @@ def _xml_text(node: object) -> str:
     text = "".join(node.itertext()).strip()  # type: ignore[attr-defined]
     if node.get(f"{SS}Type") == "DateTime" and "T" in text:  # type: ignore[attr-defined]
         text = text.split("T", 1)[0]  # dates are what the reports carry
+    if node.get(f"{SS}Type") == "Number":  # type: ignore[attr-defined]
+        text = number_text(text)
+    return text
+
+
+def number_text(text: str) -> str:
+    """A number cell's text, so that the money rule (``chapter.ledger.money``, which reads
+    typed "1.000" as one thousand) reads it as the number it is: a fraction of exactly three
+    digits keeps a fourth ("12.345" -> "12.3450", refused there as more than two decimals)."""
+    whole, dot, fraction = text.partition(".")
+    if dot and len(fraction) == 3 and fraction.isdigit():
+        return f"{whole}.{fraction}0"
     return text
 
 
@@ -192,7 +204,7 @@ def _xlsx_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
-        return str(Decimal(repr(value)))
+        return number_text(str(Decimal(repr(value))))
     return str(value).strip()
 
 

@@ -9,7 +9,7 @@ from chapter.errors import NotFound, RuleViolation
 from chapter.extensions import db
 from chapter.ledger import referrals
 from chapter.ledger.models import EducationCredit, OneToOne
-from chapter.ledger.rules import may_refer
+from chapter.ledger.rules import entry_date_problem, may_refer
 from chapter.meetings import service as meetings
 from chapter.members.models import Member
 from chapter.platform import notifications
@@ -33,8 +33,8 @@ def log_one_to_one(
     if not may_refer(member.id, other_id):
         raise RuleViolation("A one-to-one is with another member.", field="other_id")
     other = referrals.active_colleague(chapter.id, other_id, "other_id")
-    if met_on > today:
-        raise RuleViolation("The date cannot be in the future.", field="met_on")
+    if problem := entry_date_problem(met_on, today):
+        raise RuleViolation(problem, field="met_on")
     week = meetings.week_for_entry(chapter, now)
     entry = OneToOne(
         chapter_id=chapter.id,
@@ -116,8 +116,8 @@ def log_education(
     now: datetime,
 ) -> EducationCredit:
     """Log education (CEU) credits: when, and what was learned."""
-    if earned_on > today:
-        raise RuleViolation("The date cannot be in the future.", field="earned_on")
+    if problem := entry_date_problem(earned_on, today):
+        raise RuleViolation(problem, field="earned_on")
     if not 1 <= credits <= 20:
         raise RuleViolation("Between 1 and 20 credits.", field="credits")
     week = meetings.week_for_entry(chapter, now)

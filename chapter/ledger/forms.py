@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
+    Field,
     IntegerField,
     RadioField,
     SelectField,
@@ -24,11 +23,12 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
+    StopValidation,
 )
+from wtforms.widgets import TextInput
 
 from chapter.forms import BaseForm, choices, in_range, strip
-from chapter.ledger.money import MAX_CENTS, to_cents
+from chapter.ledger.money import EXAMPLE, from_cents, to_cents
 from chapter.ledger.referrals import SlipDetails
 from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus, TestimonialKind
 from chapter.ledger.testimonials import TestimonialDetails
@@ -38,6 +38,44 @@ from chapter.ledger.thanks import ThankYouDetails
 def _optional_int(value: Any) -> int | None:
     """A member or slip id from a select; "" when nothing is chosen."""
     return int(value) if value not in (None, "", "None") else None
+
+
+class AmountField(Field):
+    """An amount typed as people write it ("1,000.50", "1.000,50", "GBP 250"), read by the
+    money rule (``chapter.ledger.money``); ``data`` is whole cents. A bad amount gets ONE
+    message, the money rule's reason."""
+
+    widget = TextInput()
+
+    def __init__(self, label: str, required: str, **kwargs: Any) -> None:
+        super().__init__(label, render_kw={"inputmode": "decimal", "autocomplete": "off"}, **kwargs)
+        self.required_message = required
+        self.flags.required = True
+        self.text = ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.text = str(valuelist[0]) if valuelist else ""
+        self.data = None
+
+    def pre_validate(self, form: Any) -> None:
+        if not self.text.strip():
+            raise StopValidation(self.required_message)
+        try:
+            self.data = to_cents(self.text)
+        except ValueError as error:
+            raise StopValidation(amount_message(str(error))) from error
+
+    def _value(self) -> str:
+        if self.text:
+            return self.text
+        return f"{from_cents(self.data):,}" if isinstance(self.data, int) else ""
+
+
+def amount_message(reason: str) -> str:
+    """The money rule's reason as the sentence a form shows."""
+    if reason.startswith("not a"):
+        return f"Enter the amount as a number, like {EXAMPLE}."
+    return f"{reason[0].upper()}{reason[1:]}."
 
 
 class SlipForm(BaseForm):
@@ -56,9 +94,16 @@ class SlipForm(BaseForm):
         validators=[InputRequired("Choose inside or outside.")],
     )
     prospect_name = StringField("Prospect's name", validators=[DataRequired(), Length(max=120)])
-    prospect_phone = StringField("Prospect's phone", validators=[Optional(), Length(max=40)])
+    prospect_phone = StringField(
+        "Prospect's phone",
+        validators=[Optional(), Length(max=40)],
+        render_kw={"autocomplete": "off", "inputmode": "tel"},
+    )
     prospect_email = EmailField(
-        "Prospect's e-mail", filters=[strip], validators=[Optional(), Email(), Length(max=254)]
+        "Prospect's e-mail",
+        filters=[strip],
+        validators=[Optional(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "off"},
     )
     need = TextAreaField("What they need", validators=[DataRequired(), Length(max=2000)])
     warmth = RadioField(
@@ -105,13 +150,10 @@ class ThankYouForm(BaseForm):
         validators=[InputRequired("Choose a member.")],
         description="The member whose referral brought you the business.",
     )
-    amount = DecimalField(
+    amount = AmountField(
         "Amount of closed business",
-        places=2,
-        validators=[
-            InputRequired(),
-            NumberRange(min=Decimal("0.01"), max=Decimal(MAX_CENTS) / 100),
-        ],
+        required="Enter the amount of closed business.",
+        description=f"Written as you like: {EXAMPLE} or 1.250,50.",
     )
     business_type = RadioField(
         "Business",
@@ -126,18 +168,10 @@ class ThankYouForm(BaseForm):
     note = StringField("Note", validators=[Length(max=500)])
     submit = SubmitField("Say thank you")
 
-    def validate_amount(self, field: Any) -> None:
-        if field.data is None:
-            return
-        try:
-            to_cents(field.data)
-        except ValueError as error:
-            raise ValidationError(f"Enter a valid amount: {error}.") from error
-
     def details(self) -> ThankYouDetails:
         return ThankYouDetails(
             giver_id=self.giver_id.data,  # type: ignore[arg-type]
-            amount_cents=to_cents(self.amount.data),  # type: ignore[arg-type]
+            amount_cents=self.amount.data,  # type: ignore[arg-type]
             business_type=self.business_type.data,  # type: ignore[arg-type]
             thanked_on=self.thanked_on.data,  # type: ignore[arg-type]
             slip_id=self.slip_id.data,

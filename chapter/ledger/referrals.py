@@ -52,6 +52,11 @@ def active_colleague(chapter_id: int, member_id: int, field: str) -> Member:
     return member
 
 
+CONTACT_REQUIRED = (
+    "Give the prospect's phone or the prospect's e-mail: at least one of the two is required."
+)
+
+
 def pass_slip(
     giver: Member, chapter: Chapter, details: SlipDetails, *, now: datetime
 ) -> ReferralSlip:
@@ -62,7 +67,7 @@ def pass_slip(
         raise RuleViolation("You cannot refer business to yourself.", field="receiver_id")
     receiver = active_colleague(chapter.id, details.receiver_id, "receiver_id")
     if not (details.prospect_phone.strip() or details.prospect_email.strip()):
-        raise RuleViolation("Give the prospect's phone or e-mail.", field="prospect_phone")
+        raise RuleViolation(CONTACT_REQUIRED, field="prospect_phone")
     if details.kind is SlipKind.OUTSIDE and not details.may_contact:
         raise RuleViolation(
             "An outside referral needs the prospect's agreement to be contacted.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -90,6 +90,39 @@ def may_void(*, is_leader: bool, is_author: bool, created_at: datetime, now: dat
     if is_leader:
         return True
     return is_author and now - created_at <= GIVER_VOID_WINDOW
+
+
+def a_year_before(today: date) -> date:
+    """The same day a year earlier (29 February -> 28 February)."""
+    try:
+        return today.replace(year=today.year - 1)
+    except ValueError:
+        return today.replace(year=today.year - 1, day=28)
+
+
+def entry_date_problem(day: date, today: date, *, not_before: date | None = None) -> str | None:
+    """Why ``day`` cannot be the date of a ledger entry a member records now (business
+    closed, a one-to-one, education, a testimonial), or None when it can.
+
+    An entry counts toward the week it is reported in, so its date must be recent: not in
+    the future (``today`` is the chapter's date), not more than a year ago (``a_year_before``:
+    older history comes in by import), and a thank-you for a slip not before the day the slip
+    was passed (``not_before``, the slip's date in the chapter's time zone)."""
+    if day > today:
+        return "The date cannot be in the future."
+    if not_before is not None and day < not_before:
+        return (
+            f"The referral was passed on {_day(not_before)}: "
+            "the business closed on that day or later."
+        )
+    oldest = a_year_before(today)
+    if day < oldest:
+        return f"Choose a date in the last year: {_day(oldest)} or later."
+    return None
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def may_refer(giver_id: int, receiver_id: int) -> bool:

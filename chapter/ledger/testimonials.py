@@ -18,7 +18,7 @@ from chapter.errors import NotFound, RuleViolation
 from chapter.extensions import db
 from chapter.ledger import referrals
 from chapter.ledger.models import Testimonial
-from chapter.ledger.rules import TestimonialKind, may_refer
+from chapter.ledger.rules import TestimonialKind, entry_date_problem, may_refer
 from chapter.meetings import service as meetings
 from chapter.meetings.weeks import Period
 from chapter.members.models import Member
@@ -49,8 +49,8 @@ def record_testimonial(
     if not may_refer(giver.id, details.receiver_id):
         raise RuleViolation("A testimonial is for another member.", field="receiver_id")
     receiver = referrals.active_colleague(chapter.id, details.receiver_id, "receiver_id")
-    if details.given_on > today:
-        raise RuleViolation("The date cannot be in the future.", field="given_on")
+    if problem := entry_date_problem(details.given_on, today):
+        raise RuleViolation(problem, field="given_on")
     text = details.text.strip()
     if details.kind is TestimonialKind.WRITTEN and not text:
         raise RuleViolation("A written testimonial needs its text.", field="text")

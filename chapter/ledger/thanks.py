@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from chapter.chapters import service as chapters
 from chapter.chapters.models import Chapter
 from chapter.errors import NotFound, RuleViolation
 from chapter.extensions import db
 from chapter.ledger import referrals
 from chapter.ledger.models import ReferralSlip, ThankYou
 from chapter.ledger.money import format_money
-from chapter.ledger.rules import BusinessType, may_refer, thanker_label
+from chapter.ledger.rules import BusinessType, entry_date_problem, may_refer, thanker_label
 from chapter.meetings import service as meetings
 from chapter.members.models import Member
 from chapter.platform import notifications
@@ -39,8 +40,7 @@ def thank(
     if not may_refer(details.giver_id, thanker.id):
         raise RuleViolation("You cannot thank yourself.", field="giver_id")
     giver = referrals.active_colleague(chapter.id, details.giver_id, "giver_id")
-    if details.thanked_on > today:
-        raise RuleViolation("The date cannot be in the future.", field="thanked_on")
+    slip_on = None
     if details.slip_id is not None:
         slip = db.session.get(ReferralSlip, details.slip_id)
         if (
@@ -50,6 +50,9 @@ def thank(
             or slip.is_voided
         ):
             raise RuleViolation("Choose a slip that this member passed to you.", field="slip_id")
+        slip_on = chapters.today_in(chapter, slip.passed_at)
+    if problem := entry_date_problem(details.thanked_on, today, not_before=slip_on):
+        raise RuleViolation(problem, field="thanked_on")
     week = meetings.week_for_entry(chapter, now)
     thank_you = ThankYou(
         chapter_id=chapter.id,

@@ -285,7 +285,7 @@ def test_unreadable_slips_are_reported_by_row_and_do_not_stop_the_rest() -> None
             ||TYFCB||100||
             Anna Berg||CEU|||101|
             Anna Berg|anna  BERG|One-to-One||||
-            |Carl Dorn|TYFCB||12.345||
+            |Carl Dorn|TYFCB||12.3456||
             Anna Berg||CEU|||21|
             |Carl Dorn|TYFCB||1,234.50||
             ||||||
@@ -473,6 +473,38 @@ def test_amounts_written_with_two_decimals_round_trip_to_cents(cents) -> None:
     amount = f"{cents // 100}.{cents % 100:02d}"
     audit = parse(f"{SLIPS_HEADER}\n|Anna Berg|TYFCB||{amount}||")
     assert (audit.problems, audit.tyfcb_cents()) == ([], cents)
+
+
+def test_amounts_typed_either_way_are_read_by_the_money_rule() -> None:
+    """A CSV saved by German or English Excel: the reader reads amounts as the forms do
+    (chapter.ledger.money.parse_amount); before, "1.234,50" was refused as "1.23450"."""
+    audit = parse(f"""{SLIPS_HEADER}
+            |Anna Berg|TYFCB||1.234,50||
+            |Anna Berg|TYFCB||1,234.50||
+            |Anna Berg|TYFCB||EUR 1.000||
+            |Anna Berg|TYFCB||1 000,5||""")
+    assert audit.problems == []
+    assert [line.amount_cents for line in audit.lines] == [123450, 123450, 100000, 100050]
+
+
+def test_a_number_cell_with_three_decimals_is_refused_not_read_as_thousands() -> None:
+    """Typed "12.345" is twelve thousand (an amount never has three decimals), but a number
+    cell of 12.345 is twelve point three four five: refused, never a thousandfold amount."""
+    header = "".join(
+        f"<Cell><Data ss:Type='String'>{h}</Data></Cell>" for h in SLIPS_HEADER.split("|")
+    )
+    row = (
+        "<Cell/><Cell><Data ss:Type='String'>Anna Berg</Data></Cell>"
+        "<Cell><Data ss:Type='String'>TYFCB</Data></Cell><Cell/>"
+        "<Cell><Data ss:Type='Number'>{}</Data></Cell>"
+    )
+    data = spreadsheetml(
+        f"<Row>{header}</Row><Row>{row.format('12.345')}</Row><Row>{row.format('1000.5')}</Row>"
+    )
+    audit = parse_report(data)
+    assert [p.row for p in audit.problems] == [2]
+    assert "two decimals" in audit.problems[0].message
+    assert audit.tyfcb_cents() == 100050
 
 
 # --- known parser bugs (reported, not fixed here) ---------------------------------------------

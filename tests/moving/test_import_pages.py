@@ -561,7 +561,7 @@ def test_other_forms_keep_the_2_mb_site_limit(
     three_mb = FileStorage(io.BytesIO(b"x" * (3 * 1024 * 1024)), filename="big.bin")
     response = post_multipart(leader, "/members/new", {"first_name": "Big", "attachment": three_mb})
     assert response.status_code == 413
-    assert "The file is larger than this site accepts." in plain(response)
+    assert "The file is larger than 2 MB, the most this page accepts." in plain(response)
     # The import's own preview and undo routes are not raised either.
     upload_id = stage_small(app, people)
     response = leader.post(
