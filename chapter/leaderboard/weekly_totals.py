@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session
 from chapter.attendance.guest_models import Visit
 from chapter.attendance.models import Attendance
 from chapter.extensions import db
-from chapter.leaderboard.models import COLUMNS, LETTER_COLUMNS, ChapterWeeklyTotal, WeeklyTotal
+from chapter.leaderboard.models import (
+    COLUMNS,
+    LETTER_COLUMNS,
+    RUNNING_COLUMNS,
+    ChapterRunningTotal,
+    ChapterWeeklyTotal,
+    WeeklyTotal,
+)
 from chapter.ledger.models import (
     EducationCredit,
     OneToOne,
@@ -200,6 +207,51 @@ def _sum_chapter_weeks(chapter_id: int, weeks: set[date] | None) -> None:
     db.session.execute(
         insert(ChapterWeeklyTotal).from_select(["chapter_id", "week_on", *COLUMNS], sums)
     )
+    _run_from(chapter_id, min(weeks) if weeks else None)
+
+
+def _run_from(chapter_id: int, since: date | None) -> None:
+    """Recompute the chapter's running totals from week ``since`` on (all weeks when None):
+    the last row before it, plus each later chapter-week and held meeting in order. A write
+    in the current week rewrites one row; a back-dated one, the weeks after it."""
+    running = ChapterRunningTotal
+    base = dict.fromkeys(RUNNING_COLUMNS, 0)
+    stale = delete(running).where(running.chapter_id == chapter_id)
+    weekly = db.select(
+        ChapterWeeklyTotal.week_on, *(getattr(ChapterWeeklyTotal, c) for c in COLUMNS)
+    )
+    weekly = weekly.where(ChapterWeeklyTotal.chapter_id == chapter_id)
+    held = db.select(Meeting.meets_on, func.count()).where(
+        Meeting.chapter_id == chapter_id,
+        Meeting.is_cancelled.is_(False),
+        Meeting.roster_completed_at.is_not(None),
+    )
+    if since is not None:
+        before = db.session.execute(
+            db.select(*(getattr(running, c) for c in RUNNING_COLUMNS))
+            .where(running.chapter_id == chapter_id, running.week_on < since)
+            .order_by(running.week_on.desc())
+            .limit(1)
+        ).first()
+        if before is not None:
+            base = dict(zip(RUNNING_COLUMNS, (int(v) for v in before), strict=True))
+        stale = stale.where(running.week_on >= since)
+        weekly = weekly.where(ChapterWeeklyTotal.week_on >= since)
+        held = held.where(Meeting.meets_on >= since)
+    steps: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(RUNNING_COLUMNS, 0))
+    for week_on, *values in db.session.execute(weekly):
+        step = steps[week_on]
+        for column, value in zip(COLUMNS, values, strict=True):
+            step[column] += int(value or 0)
+    for week_on, count in db.session.execute(held.group_by(Meeting.meets_on)):
+        steps[week_on]["held_meetings"] += int(count)
+    db.session.execute(stale)
+    rows = []
+    for week_on in sorted(steps):
+        base = {column: base[column] + steps[week_on][column] for column in RUNNING_COLUMNS}
+        rows.append({"chapter_id": chapter_id, "week_on": week_on, **base})
+    if rows:
+        db.session.execute(insert(running), rows)
 
 
 def refresh_meeting_week(chapter_id: int, week_on: date) -> None:
