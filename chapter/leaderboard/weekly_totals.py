@@ -37,6 +37,7 @@ from chapter.ledger.models import (
 )
 from chapter.ledger.rules import SlipKind
 from chapter.meetings.models import Meeting
+from chapter.platform import page_cache
 
 Key = tuple[int, date]  # (member_id, week_on)
 DIRTY = "chapter_weekly_dirty"  # {chapter_id: {(member_id, week_on)}}
@@ -268,6 +269,7 @@ def refresh_meeting_week(chapter_id: int, week_on: date) -> None:
 def rebuild(chapter_id: int) -> int:
     """Throw the chapter's summary away and compute it again from the raw rows."""
     db.session.execute(delete(WeeklyTotal).where(WeeklyTotal.chapter_id == chapter_id))
+    page_cache.touch(db.session(), chapter_id)  # its cached pages go with the commit
     totals = aggregate(chapter_id)
     _write(chapter_id, totals)
     _sum_chapter_weeks(chapter_id, None)
