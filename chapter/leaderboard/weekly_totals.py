@@ -42,6 +42,7 @@ from chapter.platform import page_cache
 Key = tuple[int, date]  # (member_id, week_on)
 DIRTY = "chapter_weekly_dirty"  # {chapter_id: {(member_id, week_on)}}
 DIRTY_MEETINGS = "chapter_weekly_meetings"  # {meeting_id}
+DIRTY_ROSTERS = "chapter_weekly_rosters"  # {meeting_id} whose attendance or visits changed
 BUSY = "chapter_weekly_busy"
 
 
@@ -299,7 +300,8 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         elif isinstance(obj, Testimonial):
             _mark(session, obj.chapter_id, obj.giver_id, obj.week_on)
         elif isinstance(obj, Attendance | Visit) and obj.meeting_id is not None:
-            session.info.setdefault(DIRTY_MEETINGS, set()).add(obj.meeting_id)
+            # counted only once the roster is completed: see _before_commit
+            session.info.setdefault(DIRTY_ROSTERS, set()).add(obj.meeting_id)
         elif isinstance(obj, Meeting) and obj.id is not None:
             session.info.setdefault(DIRTY_MEETINGS, set()).add(obj.id)
             moved_from = inspect(obj).attrs.meets_on.history.deleted
@@ -315,21 +317,27 @@ def _before_commit(session: Session) -> None:
     session.flush()
     dirty = session.info.pop(DIRTY, {})
     meeting_ids = session.info.pop(DIRTY_MEETINGS, set())
+    roster_ids = session.info.pop(DIRTY_ROSTERS, set())
     old_weeks = session.info.pop("chapter_weekly_old_weeks", set())
-    if not (dirty or meeting_ids or old_weeks):
+    if not (dirty or meeting_ids or roster_ids or old_weeks):
         return
     session.info[BUSY] = True
     try:
         weeks = set(old_weeks)
-        if meeting_ids:
-            weeks |= {
-                (chapter_id, meets_on)
-                for chapter_id, meets_on in session.execute(
-                    db.select(Meeting.chapter_id, Meeting.meets_on).where(
-                        Meeting.id.in_(meeting_ids)
-                    )
-                )
-            }
+        if meeting_ids or roster_ids:
+            # A meeting that changed counts again; a roster whose rows changed only if it is
+            # completed (a draft's letters and visitors count nowhere yet: a leader saving a
+            # draft does not recompute the week).
+            for meeting_id, chapter_id, meets_on, held in session.execute(
+                db.select(
+                    Meeting.id,
+                    Meeting.chapter_id,
+                    Meeting.meets_on,
+                    and_(Meeting.roster_completed_at.is_not(None), Meeting.is_cancelled.is_(False)),
+                ).where(Meeting.id.in_(meeting_ids | roster_ids))
+            ):
+                if meeting_id in meeting_ids or held:
+                    weeks.add((chapter_id, meets_on))
         for chapter_id, week_on in weeks:
             refresh_meeting_week(chapter_id, week_on)
         for chapter_id, keys in dirty.items():
@@ -340,7 +348,7 @@ def _before_commit(session: Session) -> None:
 
 
 def _discard(session: Session, *args: Any) -> None:
-    for key in (DIRTY, DIRTY_MEETINGS, "chapter_weekly_old_weeks"):
+    for key in (DIRTY, DIRTY_MEETINGS, DIRTY_ROSTERS, "chapter_weekly_old_weeks"):
         session.info.pop(key, None)
 
 
