@@ -20,13 +20,13 @@ from pathlib import Path
 os.environ.setdefault("BENCH_CHAPTERS", "1")
 os.environ.setdefault("BENCH_WEEKS", "26")
 
-import flask_migrate  # noqa: E402
-from flask import render_template, template_rendered  # noqa: E402
-from flask_login import login_user  # noqa: E402
+import flask_migrate
+from flask import render_template, template_rendered
+from flask_login import login_user
 
-from chapter import bench, create_app  # noqa: E402
-from chapter.auth.models import User  # noqa: E402
-from chapter.extensions import db  # noqa: E402
+from chapter import bench, create_app
+from chapter.auth.models import User
+from chapter.extensions import db
 
 RENDERS = int(os.environ.get("RENDERS", "200"))
 PATH = "/leaderboard/?period=six_months"
@@ -60,21 +60,19 @@ def main() -> None:
     template_rendered.disconnect(keep, app)
     matrix = context.get("matrix") or {}
     print(
-        f"{len(context['rows'])} members, {len(matrix)} non-empty matrix cells, "
-        f"{RENDERS} renders",
+        f"{len(context['rows'])} members, {len(matrix)} non-empty matrix cells, {RENDERS} renders",
         file=sys.stderr,
     )
     for key in ("request", "session", "g", "config", "current_user"):
         context.pop(key, None)
-    with app.test_request_context(PATH):
-        with app.app_context():
-            login_user(db.session.get(User, 1))
-            render_template(name, **context)  # compile and warm up
-            samples = []
-            for _ in range(RENDERS):
-                started = time.perf_counter()
-                render_template(name, **context)
-                samples.append((time.perf_counter() - started) * 1000)
+    with app.test_request_context(PATH), app.app_context():
+        login_user(db.session.get(User, 1))
+        render_template(name, **context)  # compile and warm up
+        samples = []
+        for _ in range(RENDERS):
+            started = time.perf_counter()
+            render_template(name, **context)
+            samples.append((time.perf_counter() - started) * 1000)
     template_median, template_p95 = percentiles(samples)
     pages = []
     for _ in range(max(20, RENDERS // 5)):
