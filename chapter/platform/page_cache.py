@@ -7,8 +7,11 @@ commits, so the next page view computes afresh and nothing stale is ever served.
 a random token, not a counter: a version evicted from the cache comes back as a new token,
 never as an old one whose entries may still be there.
 
-Flask-Caching: RedisCache when REDIS_URL is set (shared by every worker and host), SimpleCache
-otherwise (one process); ``CACHE_TYPE`` overrides, and ``PAGE_CACHE = False`` turns it off.
+Flask-Caching: RedisCache when REDIS_URL is set (shared by every worker and host); without
+Redis a FileSystemCache in the instance folder, which every worker of one host shares (a
+per-process SimpleCache would let one worker serve a page another worker's write made stale);
+the tests use SimpleCache (one process). ``CACHE_TYPE`` overrides, ``PAGE_CACHE = False``
+turns it off.
 
 What goes in must be the same for every viewer of the key: the caller puts the viewer kind
 (and the member, for anything personal) in the key.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
@@ -65,8 +69,9 @@ def init_app(app: Flask) -> None:
             app.config["CACHE_TYPE"] = "RedisCache"
             app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
         else:
-            app.config["CACHE_TYPE"] = "SimpleCache"
-            app.config.setdefault("CACHE_THRESHOLD", 2000)
+            app.config["CACHE_TYPE"] = "FileSystemCache"
+            app.config.setdefault("CACHE_DIR", str(Path(app.instance_path) / "page-cache"))
+    app.config.setdefault("CACHE_THRESHOLD", 5000)
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 6 * 60 * 60)
     app.config.setdefault("CACHE_KEY_PREFIX", "chapter:")
     cache.init_app(app)

@@ -1,0 +1,39 @@
+"""Where the page cache lives: Redis when REDIS_URL is set, else a folder every worker of the
+host shares, so a write in one worker gives the chapter a new version in every other worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chapter import create_app
+from chapter.platform import page_cache
+
+
+def test_redis_when_redis_url_is_set(tmp_path: Path) -> None:
+    app = create_app(
+        "development",
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'a.sqlite'}",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert app.config["CACHE_TYPE"] == "RedisCache"
+    assert app.config["CACHE_REDIS_URL"] == "redis://127.0.0.1:6379/0"
+
+
+def test_without_redis_two_workers_share_the_versions(tmp_path: Path) -> None:
+    """Two app processes of one host (two gunicorn workers): a bump in one is seen by the other."""
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'b.sqlite'}",
+        "CACHE_DIR": str(tmp_path / "page-cache"),
+    }
+    one, other = create_app("development", **settings), create_app("development", **settings)
+    assert one.config["CACHE_TYPE"] == "FileSystemCache"
+    with one.app_context():
+        seen = page_cache.remember(7, ("board",), lambda: "built by one")
+        before = page_cache.version(7)
+    with other.app_context():
+        assert page_cache.version(7) == before
+        assert page_cache.remember(7, ("board",), lambda: "built by other") == seen
+        page_cache.bump([7])  # the other worker commits a write
+    with one.app_context():
+        assert page_cache.version(7) != before
+        assert page_cache.remember(7, ("board",), lambda: "built again") == "built again"
