@@ -19,6 +19,7 @@ What goes in must be the same for every viewer of the key: the caller puts the v
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session
 from chapter.extensions import cache, db
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 CHANGED = "page_cache_changed"  # session.info: {chapter_id}
 MEETINGS = "page_cache_meetings"  # session.info: {meeting_id} (rows that name only a meeting)
 USERS = "page_cache_users"  # session.info: {user_id} whose name changed
@@ -72,7 +74,9 @@ def init_app(app: Flask) -> None:
             app.config["CACHE_TYPE"] = "FileSystemCache"
             app.config.setdefault("CACHE_DIR", str(Path(app.instance_path) / "page-cache"))
     app.config.setdefault("CACHE_THRESHOLD", 5000)
-    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 6 * 60 * 60)
+    # Entries also expire: if Redis was unreachable when a write tried to bump a version,
+    # what was cached before the write can come back for at most this long.
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 15 * 60)
     app.config.setdefault("CACHE_KEY_PREFIX", "chapter:")
     cache.init_app(app)
     install()
@@ -97,12 +101,19 @@ def remember(scope: Hashable, parts: tuple[Hashable, ...], compute: Callable[[],
     """``compute()``, or what it gave for these ``parts`` at the scope's current version."""
     if not _enabled():
         return compute()
-    key = "page:" + ":".join(str(part) for part in (scope, version(scope), *parts))
-    found = cache.get(key)
+    try:
+        key = "page:" + ":".join(str(part) for part in (scope, version(scope), *parts))
+        found = cache.get(key)
+    except Exception:  # the cache unreachable: build the page, never fail it
+        log.warning("page cache unreachable; building the page", exc_info=True)
+        return compute()
     if found is not None:
         return found
     value = compute()
-    cache.set(key, value)
+    try:
+        cache.set(key, value)
+    except Exception:
+        log.warning("page cache unreachable; not kept", exc_info=True)
     return value
 
 
@@ -111,9 +122,12 @@ def bump(chapter_ids: Iterable[int]) -> None:
     ids = set(chapter_ids)
     if not ids or not has_app_context():
         return
-    for chapter_id in ids:
-        cache.set(f"version:{chapter_id}", uuid.uuid4().hex)
-    cache.set(f"version:{REGION}", uuid.uuid4().hex)
+    try:
+        for chapter_id in ids:
+            cache.set(f"version:{chapter_id}", uuid.uuid4().hex)
+        cache.set(f"version:{REGION}", uuid.uuid4().hex)
+    except Exception:  # the write is committed; entries expire on their own
+        log.exception("page cache unreachable: versions not bumped for chapters %s", ids)
 
 
 def touch(session: Session, chapter_id: int) -> None:
