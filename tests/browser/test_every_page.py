@@ -1,0 +1,229 @@
+"""Every page a member, a leader and a platform admin can reach from the navigation (plus the
+main detail pages one click away: a meeting, its roster, a member, a slip, a chapter) on a
+375 px phone: nothing scrolls sideways, the columns that matter are on screen, the controls are
+big enough to tap, and axe-core finds no serious or critical accessibility violation.
+
+axe-core comes bundled with the axe-playwright-python package (nothing is downloaded at run
+time); it is evaluated through the DevTools protocol, which the strict CSP does not block.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from chapter.demo.service import DemoLogin
+from tests.browser.conftest import ConsoleWatch
+from tests.browser.test_journeys import ADMIN, LEADER, MEMBER, log_in
+
+PHONE = {"width": 375, "height": 812}
+BLOCKING_IMPACTS = {"serious", "critical"}
+# Detail pages one click away from a navigation page: the first link of each kind is visited.
+DETAIL_LINKS = {
+    "a meeting": re.compile(r"^/meetings/\d+$"),
+    "a roster": re.compile(r"^/meetings/\d+/roster$"),
+    "a member": re.compile(r"^/members/\d+$"),
+    "a slip": re.compile(r"^/referrals/\d+$"),
+    "a chapter": re.compile(r"^/admin/chapters/\d+$"),
+    "a traffic light": re.compile(r"^/traffic-lights/\d+$"),
+}
+# Controls a thumb taps; links inside sentences and table cells are exempt (WCAG 2.5.8).
+TAP_TARGETS = (
+    "main .btn, main .form-control, main .form-select, main .page-link, main summary,"
+    " main .nav-pills .nav-link, .navbar-toggler, .navbar-brand"
+)
+MIN_TAP = 44
+
+_axe = Axe()
+
+
+@dataclass
+class Crawl:
+    """What the crawl measured on each page, keyed by path."""
+
+    overflow: dict[str, int] = field(default_factory=dict)
+    violations: dict[str, list[str]] = field(default_factory=dict)
+    small_targets: dict[str, list[str]] = field(default_factory=dict)
+    visited: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "visited": self.visited,
+            "overflow": self.overflow,
+            "violations": self.violations,
+            "small_targets": self.small_targets,
+        }
+
+
+@pytest.fixture
+def phone(browser: Browser, live_server: str) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=live_server, viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def local_links(page: Page, selector: str) -> list[str]:
+    """The same-site paths of the links matched by selector, in page order, without repeats."""
+    hrefs = page.eval_on_selector_all(
+        selector,
+        "els => els.map(e => new URL(e.href, location.href))"
+        ".filter(u => u.origin === location.origin).map(u => u.pathname + u.search)",
+    )
+    return list(dict.fromkeys(hrefs))
+
+
+def serious_violations(page: Page) -> list[str]:
+    results = _axe.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {len(v['nodes'])}× e.g. {v['nodes'][0]['html'][:160]}"
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def small_tap_targets(page: Page) -> list[str]:
+    """Visible controls less than 44 px high (or wide), described by their text."""
+    return page.eval_on_selector_all(
+        TAP_TARGETS,
+        f"""els => els.filter(e => e.checkVisibility())
+            .map(e => [e, e.getBoundingClientRect()])
+            .filter(([e, r]) => r.height < {MIN_TAP} || r.width < {MIN_TAP})
+            .map(([e, r]) => `${{(e.innerText || e.value || e.name || e.className).trim()
+                .slice(0, 40)}} (${{Math.round(r.width)}}x${{Math.round(r.height)}})`)""",
+    )
+
+
+def measure(page: Page, path: str, crawl: Crawl) -> None:
+    response = page.goto(path)
+    assert response is not None
+    assert response.status == 200, f"{path} answered {response.status}"
+    crawl.visited.append(path)
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth,"
+        " document.documentElement.clientWidth]"
+    )
+    if widths[0] > min(widths[1], widths[2], PHONE["width"]):
+        crawl.overflow[path] = widths[0]
+    if found := serious_violations(page):
+        crawl.violations[path] = found
+    if small := small_tap_targets(page):
+        crawl.small_targets[path] = small
+
+
+def crawl_as(page: Page, email: str | None, artifacts: Path, name: str) -> Crawl:
+    """Visit the nav's pages and the first detail page of each kind linked from them."""
+    crawl = Crawl()
+    if email:
+        log_in(page, email)
+        pages = local_links(page, "nav[aria-label='Main'] a[href]")
+    else:
+        pages = ["/login"]
+    details: dict[str, str] = {}
+    for path in pages:
+        measure(page, path, crawl)
+        for link in local_links(page, "main a[href]"):
+            for kind, pattern in DETAIL_LINKS.items():
+                if kind not in details and pattern.match(link):
+                    details[kind] = link
+    for path in details.values():
+        if path not in crawl.visited:
+            measure(page, path, crawl)
+    (artifacts / f"every-page-375-{name}.json").write_text(json.dumps(crawl.as_dict(), indent=2))
+    return crawl
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "expected_details"),
+    [
+        ("anonymous", None, set()),
+        ("member", MEMBER, {"a meeting", "a member", "a slip"}),
+        ("leader", LEADER, {"a meeting", "a roster", "a member", "a slip", "a traffic light"}),
+        ("platform-admin", ADMIN, {"a chapter"}),
+    ],
+)
+def test_every_page_fits_a_phone_and_passes_axe(
+    phone: Page,
+    demo_chapter: tuple[DemoLogin, ...],
+    artifacts: Path,
+    name: str,
+    email: str | None,
+    expected_details: set[str],
+) -> None:
+    watch = ConsoleWatch()
+    watch.watch(phone)
+    crawl = crawl_as(phone, email, artifacts, name)
+
+    visited_kinds = {
+        kind for kind, pattern in DETAIL_LINKS.items() if any(map(pattern.match, crawl.visited))
+    }
+    assert expected_details <= visited_kinds, "the crawl missed a detail page"
+    assert len(crawl.visited) >= {"anonymous": 1, "platform-admin": 4}.get(name, 10)
+    assert crawl.overflow == {}, "pages wider than 375 px (their scrollWidth)"
+    assert crawl.violations == {}, "axe-core: serious or critical violations"
+    assert crawl.small_targets == {}, f"controls smaller than {MIN_TAP} px"
+    assert watch.csp_violations == []
+    assert watch.script_errors == []
+
+
+def within_screen(locator: Locator) -> bool:
+    box = locator.bounding_box()
+    assert box is not None, "not rendered"
+    return box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_rotation_shows_each_meetings_presenter_on_a_phone(
+    phone: Page, demo_chapter: tuple[DemoLogin, ...], artifacts: Path
+) -> None:
+    log_in(phone, MEMBER)
+    phone.goto("/rotation/")
+    upcoming = phone.locator("table.rotation tbody tr")
+    expect(upcoming.first).to_be_visible()
+    rows = upcoming.all()
+    assert len(rows) >= 4
+    for row in rows[:4]:
+        presenter = row.locator("td.presenter")
+        expect(presenter).to_be_visible()
+        assert presenter.inner_text().strip(), "no presenter or reason shown"
+        assert within_screen(presenter), f"presenter off screen: {presenter.inner_text()}"
+        assert within_screen(row.locator("td").first)
+    phone.screenshot(path=artifacts / "rotation-375.png", full_page=False)
+
+
+def test_directory_shows_business_and_classification_on_a_phone(
+    phone: Page, demo_chapter: tuple[DemoLogin, ...], artifacts: Path
+) -> None:
+    log_in(phone, MEMBER)
+    phone.goto("/members/")
+    row = phone.get_by_role("row").filter(has_text="Daniel Mercer")
+    for column in ("Business", "Classification"):
+        cell = row.locator(f"td[data-label='{column}']")
+        expect(cell).to_be_visible()
+        assert cell.inner_text().strip()
+        assert within_screen(cell), f"{column} off screen"
+    expect(row).to_contain_text("Mercer")
+    phone.screenshot(path=artifacts / "directory-375.png", full_page=False)
+
+
+def test_leaderboard_shows_given_and_received_on_a_phone(
+    phone: Page, demo_chapter: tuple[DemoLogin, ...], artifacts: Path
+) -> None:
+    log_in(phone, MEMBER)
+    phone.goto("/leaderboard/?period=six_months")
+    first = phone.locator("table.leaderboard tbody tr").first
+    for column in ("Member", "Given", "Received"):
+        cell = first.locator(f"td[data-label='{column}']")
+        expect(cell).to_be_visible()
+        assert re.search(r"\w", cell.inner_text())
+        assert within_screen(cell), f"{column} off screen"
+    phone.screenshot(path=artifacts / "leaderboard-375.png", full_page=False)
