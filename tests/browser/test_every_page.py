@@ -33,7 +33,13 @@ DETAIL_LINKS = {
     "a slip": re.compile(r"^/referrals/\d+$"),
     "a chapter": re.compile(r"^/admin/chapters/\d+$"),
     "a traffic light": re.compile(r"^/traffic-lights/\d+$"),
+    "a visitor": re.compile(r"^/visitors/\d+$"),
 }
+# Forms one click away (Pass a referral, Thank a giver, ...): every one is visited.
+FORM_LINKS = re.compile(
+    r"^/((referrals|thanks|one-to-ones|education|testimonials|members|meetings)/new"
+    r"|members/me/edit|members/\d+/edit|password|mail/preferences)$"
+)
 # Controls a thumb taps; links inside sentences and table cells are exempt (WCAG 2.5.8).
 TAP_TARGETS = (
     "main .btn, main .form-control, main .form-select, main .page-link, main summary,"
@@ -133,10 +139,12 @@ def crawl_as(page: Page, email: str | None, artifacts: Path, name: str) -> Crawl
     for path in pages:
         measure(page, path, crawl)
         for link in local_links(page, "main a[href]"):
+            if FORM_LINKS.match(form := link.split("?")[0]):
+                details.setdefault(form, form)
             for kind, pattern in DETAIL_LINKS.items():
                 if kind not in details and pattern.match(link):
                     details[kind] = link
-    for path in details.values():
+    for path in dict.fromkeys(details.values()):
         if path not in crawl.visited:
             measure(page, path, crawl)
     (artifacts / f"every-page-375-{name}.json").write_text(json.dumps(crawl.as_dict(), indent=2))
@@ -148,7 +156,11 @@ def crawl_as(page: Page, email: str | None, artifacts: Path, name: str) -> Crawl
     [
         ("anonymous", None, set()),
         ("member", MEMBER, {"a meeting", "a member", "a slip"}),
-        ("leader", LEADER, {"a meeting", "a roster", "a member", "a slip", "a traffic light"}),
+        (
+            "leader",
+            LEADER,
+            {"a meeting", "a roster", "a member", "a slip", "a traffic light", "a visitor"},
+        ),
         ("platform-admin", ADMIN, {"a chapter"}),
     ],
 )
@@ -227,3 +239,37 @@ def test_leaderboard_shows_given_and_received_on_a_phone(
         assert re.search(r"\w", cell.inner_text())
         assert within_screen(cell), f"{column} off screen"
     phone.screenshot(path=artifacts / "leaderboard-375.png", full_page=False)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, {"width": 1280, "height": 800}], ids=["375", "1280"])
+def test_weekly_chart_keeps_the_tallest_number_and_readable_dates(
+    browser: Browser,
+    live_server: str,
+    demo_chapter: tuple[DemoLogin, ...],
+    artifacts: Path,
+    viewport: dict[str, int],
+) -> None:
+    context = browser.new_context(base_url=live_server, viewport=viewport)
+    try:
+        page = context.new_page()
+        log_in(page, MEMBER)
+        page.goto("/leaderboard/")
+        chart = page.get_by_role("img", name="Referrals given by the chapter per week")
+        chart.scroll_into_view_if_needed()
+        frame = chart.bounding_box()
+        assert frame is not None
+        values = chart.locator("text.chart-value")
+        numbers = [int(text) for text in values.all_text_contents()]
+        assert len(numbers) >= 4
+        tallest = values.nth(numbers.index(max(numbers))).bounding_box()
+        assert tallest is not None
+        assert tallest["y"] >= frame["y"], "the tallest bar's number is cut off"
+        labels = [label.bounding_box() for label in chart.locator("text.chart-label").all()]
+        assert len(labels) == len(numbers)
+        for left, right in zip(labels, labels[1:], strict=False):
+            assert left is not None and right is not None
+            gap = right["x"] - (left["x"] + left["width"])
+            assert gap >= 2, f"date labels run together ({gap:.1f} px apart)"
+        chart.screenshot(path=artifacts / f"weekly-chart-{viewport['width']}.png")
+    finally:
+        context.close()
