@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from chapter.demo.service import DemoLogin
 from tests.browser.conftest import ConsoleWatch
-from tests.browser.test_journeys import ADMIN, LEADER, MEMBER, log_in
+from tests.browser.test_journeys import ADMIN, LEADER, MEMBER, log_in, open_menu
 
 PHONE = {"width": 375, "height": 812}
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -92,16 +93,16 @@ def local_links(page: Page, selector: str) -> list[str]:
 def serious_violations(page: Page) -> list[str]:
     results = _axe.run(page)
     return [
-        f"{v['id']} ({v['impact']}): {len(v['nodes'])}× e.g. {v['nodes'][0]['html'][:160]}"
+        f"{v['id']} ({v['impact']}): {len(v['nodes'])} nodes, e.g. {v['nodes'][0]['html'][:160]}"
         for v in results.response["violations"]
         if v["impact"] in BLOCKING_IMPACTS
     ]
 
 
-def small_tap_targets(page: Page) -> list[str]:
+def small_tap_targets(page: Page, selector: str = TAP_TARGETS) -> list[str]:
     """Visible controls less than 44 px high (or wide), described by their text."""
     return page.eval_on_selector_all(
-        TAP_TARGETS,
+        selector,
         f"""els => els.filter(e => e.checkVisibility())
             .map(e => [e, e.getBoundingClientRect()])
             .filter(([e, r]) => r.height < {MIN_TAP} || r.width < {MIN_TAP})
@@ -133,6 +134,9 @@ def crawl_as(page: Page, email: str | None, artifacts: Path, name: str) -> Crawl
     if email:
         log_in(page, email)
         pages = local_links(page, "nav[aria-label='Main'] a[href]")
+        open_menu(page)  # the collapsed navigation's links are tap targets too
+        if small := small_tap_targets(page, "#nav-links .nav-link, #nav-links .btn"):
+            crawl.small_targets["navigation menu"] = small
     else:
         pages = ["/login"]
     details: dict[str, str] = {}
@@ -266,8 +270,9 @@ def test_weekly_chart_keeps_the_tallest_number_and_readable_dates(
         assert tallest["y"] >= frame["y"], "the tallest bar's number is cut off"
         labels = [label.bounding_box() for label in chart.locator("text.chart-label").all()]
         assert len(labels) == len(numbers)
-        for left, right in zip(labels, labels[1:], strict=False):
-            assert left is not None and right is not None
+        for left, right in pairwise(labels):
+            assert left is not None
+            assert right is not None
             gap = right["x"] - (left["x"] + left["width"])
             assert gap >= 2, f"date labels run together ({gap:.1f} px apart)"
         chart.screenshot(path=artifacts / f"weekly-chart-{viewport['width']}.png")
