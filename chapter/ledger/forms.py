@@ -27,7 +27,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from chapter.forms import BaseForm, choices, in_range, strip
+from chapter.forms import BaseForm, OnceForm, choices, in_range, strip
 from chapter.ledger.money import MAX_CENTS, to_cents
 from chapter.ledger.referrals import SlipDetails
 from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus, TestimonialKind
@@ -40,7 +40,7 @@ def _optional_int(value: Any) -> int | None:
     return int(value) if value not in (None, "", "None") else None
 
 
-class SlipForm(BaseForm):
+class SlipForm(OnceForm):
     receiver_id = SelectField(
         "Referral for", coerce=_optional_int, validators=[InputRequired("Choose a member.")]
     )
@@ -98,7 +98,7 @@ class VoidForm(BaseForm):
     submit = SubmitField("Void")
 
 
-class ThankYouForm(BaseForm):
+class ThankYouForm(OnceForm):
     giver_id = SelectField(
         "Thank",
         coerce=_optional_int,
@@ -146,7 +146,7 @@ class ThankYouForm(BaseForm):
         )
 
 
-class OneToOneForm(BaseForm):
+class OneToOneForm(OnceForm):
     other_id = SelectField(
         "With", coerce=_optional_int, validators=[InputRequired("Choose a member.")]
     )
@@ -161,14 +161,14 @@ class DisputeForm(BaseForm):
     submit = SubmitField("Dispute")
 
 
-class EducationForm(BaseForm):
+class EducationForm(OnceForm):
     earned_on = DateField("Date", validators=[InputRequired(), in_range])
     topic = StringField("What you learned", validators=[DataRequired(), Length(max=200)])
     credits = IntegerField("Credits", default=1, validators=[InputRequired(), NumberRange(1, 20)])
     submit = SubmitField("Log education credits")
 
 
-class TestimonialForm(BaseForm):
+class TestimonialForm(OnceForm):
     receiver_id = SelectField(
         "Testimonial for", coerce=_optional_int, validators=[InputRequired("Choose a member.")]
     )
