@@ -32,8 +32,13 @@ class Config:
     # BNI Connect exports: the import page alone accepts files up to this size.
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
-    # Log-in throttling (Flask-Limiter); counters in Redis when REDIS_URL is set.
-    LOGIN_RATE_LIMIT = "5 per minute;20 per hour"
+    # Log-in throttling (Flask-Limiter); counters in Redis when REDIS_URL is set. Failed
+    # log-ins count per account and address, per account from any address, and per address
+    # (a high ceiling: a chapter shares one venue Wi-Fi); see chapter/auth/throttle.py.
+    LOGIN_RATE_LIMIT = "5 per minute;20 per hour"  # one account from one address
+    LOGIN_ACCOUNT_RATE_LIMIT = "10 per minute;50 per hour"  # one account, any address
+    LOGIN_ADDRESS_RATE_LIMIT = "100 per hour"  # one address, any accounts
+    RESET_REQUEST_RATE_LIMIT = "3 per 15 minutes;10 per day"  # reset mails per account
     REDIS_URL: str | None = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

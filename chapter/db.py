@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, MetaData, String, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -55,3 +55,16 @@ class Timestamps:
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+FORM_KEY_LENGTH = 64
+
+
+class FormKeyed:
+    """The one-time key of the form that created the row (``chapter.forms.OnceForm``).
+
+    Unique, so a form sent twice (a double tap, a retried POST, two requests racing) makes one
+    row; None for rows made without a form (imports, the CLI, the API, older rows).
+    """
+
+    form_key: Mapped[str | None] = mapped_column(String(FORM_KEY_LENGTH), unique=True, index=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, Response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from chapter.api import problems
-from chapter.extensions import db
+from chapter.extensions import db, limiter
 
 
 class ChapterError(Exception):
@@ -81,6 +84,24 @@ def render_error(status: int, message: str | None = None) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, title=title, message=text), status
 
 
+def retry_message() -> str | None:
+    """When a throttled person may try again, in whole minutes (rounded up), from the reset
+    time of the limit the request broke (the same moment as the Retry-After header);
+    None when no limit was broken or its storage cannot say."""
+    limit = limiter.current_limit
+    if limit is None or not limit.breached:
+        return None
+    try:
+        seconds = int(limit.reset_at - time.time())  # as Flask-Limiter sets Retry-After
+    except Exception:  # the counters' storage is unreachable: say no time
+        return None
+    minutes = max(1, math.ceil(seconds / 60))
+    return (
+        "Too many attempts in a short time. Please try again in "
+        f"{minutes} minute{'' if minutes == 1 else 's'}."
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
     """Render domain errors and HTTP errors as pages, never a traceback."""
 
@@ -100,6 +121,8 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         custom = error.description != type(error).description  # abort(400, description=...)
         message = error.description if custom else MESSAGES.get(status)
+        if status == 429:  # Flask-Limiter's description is the limit itself ("5 per 1 minute")
+            message = retry_message() or MESSAGES[429]
         return render_error(status, message)
 
     @app.errorhandler(500)

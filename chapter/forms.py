@@ -1,23 +1,30 @@
 """Form base classes: CSRF through Flask-WTF, service errors shown at their field; and
-``saved``, the one place a page's request commits (or rolls back and shows the error)."""
+``saved``, the one place a page's request commits (or rolls back and shows the error).
+
+Create forms are ``OnceForm``s: each rendering carries a one-time key, stored with the row it
+creates, and ``saved_once`` turns the same form sent twice into the first result."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import InstrumentedAttribute
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, SelectChoice
+from wtforms import DateField, HiddenField, SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
+from chapter.db import FORM_KEY_LENGTH
 from chapter.errors import ChapterError, RuleViolation
 from chapter.extensions import db
 from chapter.meetings.periods import PERIODS, period_range
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def choices(pairs: Iterable[tuple[object, str]], *, empty: str | None = None) -> list[SelectChoice]:
@@ -85,12 +92,41 @@ class ActionForm(BaseForm):
     """A one-button POST form: only the CSRF token."""
 
 
+def new_form_key() -> str:
+    """A fresh one-time form key: 256 random bits, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+class OnceForm(BaseForm):
+    """A create form: each rendering carries a new one-time key (a hidden field), which the
+    service stores with the row it creates (a unique column), so the same form sent twice
+    creates one row; see ``saved_once``."""
+
+    form_key = HiddenField(default=new_form_key)
+
+    def once_key(self) -> str | None:
+        """The key this request sent (None when it sent none, or not one of ours)."""
+        sent = (self.form_key.raw_data or [""])[0]
+        return sent if 0 < len(sent) <= FORM_KEY_LENGTH else None
+
+
+def made_before(made_with: InstrumentedAttribute[str | None], key: str | None) -> Any:
+    """The row a form with ``key`` already made (None when none did): the one lookup behind
+    every create page. ``made_with`` is the unique key column, e.g. ``ReferralSlip.form_key``.
+    """
+    if key is None:
+        return None
+    return db.session.scalar(db.select(made_with.class_).where(made_with == key))
+
+
 @dataclass(frozen=True)
 class Saved(Generic[T]):
     """What ``saved`` returns when the change is committed: always true, even when the
-    service itself returned None; ``result`` is what it returned."""
+    service itself returned None; ``result`` is what it returned. ``again``: the form had
+    been sent before, nothing was written, and ``result`` is the row the first sending made."""
 
     result: T
+    again: bool = False
 
 
 def saved(
@@ -122,6 +158,40 @@ def saved(
         return None
     except BaseException:
         db.session.rollback()
+        raise
+    return Saved(result)
+
+
+def saved_once(
+    form: OnceForm,
+    made_with: InstrumentedAttribute[str | None],
+    action: Callable[[str | None], R],
+    *,
+    refused: type[ChapterError] | tuple[type[ChapterError], ...] = RuleViolation,
+) -> Saved[R] | None:
+    """``saved`` for a create form: the same form sent twice makes one row.
+
+    ``action`` gets the form's one-time key (None when the request sent none) and passes it
+    to the service, which stores it in ``made_with``, a unique column. When a row already
+    carries the key (a double tap, a browser retrying the POST), nothing runs and the answer
+    is ``Saved(that_row, again=True)``: the route shows what it showed the first time. Two
+    requests racing with one key both miss that lookup; the unique column refuses the second
+    (an IntegrityError, or whatever the service made of it), which rolls back and then finds
+    the first one's row.
+    """
+    key = form.once_key()
+    if (earlier := made_before(made_with, key)) is not None:
+        return Saved(earlier, again=True)
+    try:
+        result = action(key)
+        db.session.commit()
+    except BaseException as error:
+        db.session.rollback()
+        if isinstance(error, Exception) and (earlier := made_before(made_with, key)) is not None:
+            return Saved(earlier, again=True)
+        if isinstance(error, refused):
+            form.add_error(error)
+            return None
         raise
     return Saved(result)
 

@@ -41,7 +41,7 @@ from chapter.attendance.service import (
     VisitorEntry,
 )
 from chapter.chapters.service import ChapterSettings
-from chapter.forms import BaseForm, choices, in_range, strip
+from chapter.forms import BaseForm, OnceForm, choices, in_range, strip
 
 
 def _palms(value: Any) -> Palms | None:
@@ -196,7 +196,9 @@ class VisitorRowForm(Form):
         )
 
 
-class RosterForm(BaseForm):
+class RosterForm(OnceForm):
+    """A meeting's roster; a save sent twice (a double tap) lands on the first save."""
+
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
     rows = FieldList(FormField(RosterRowForm), max_entries=500)
     visitors = FieldList(FormField(VisitorRowForm), min_entries=3, max_entries=50)

@@ -12,7 +12,7 @@ from chapter.attendance.routes import _meeting, today_for
 from chapter.attendance.rules import Palms
 from chapter.chapters.models import Chapter
 from chapter.errors import Conflict
-from chapter.forms import ActionForm, saved
+from chapter.forms import ActionForm, saved, saved_once
 from chapter.meetings.models import Meeting
 from chapter.members import service as members
 from chapter.members.roles import Role
@@ -85,7 +85,7 @@ def roster(meeting_id: int) -> Response | tuple[str, int]:
     if not form.validate():
         return _page(chapter, meeting, attendance.load_roster(meeting, chapter, today), form, 422)
 
-    def save() -> None:
+    def save(key: str | None) -> Meeting:
         saved_roster = attendance.save_roster(
             meeting,
             chapter,
@@ -95,14 +95,16 @@ def roster(meeting_id: int) -> Response | tuple[str, int]:
             actor=current_actor(),
             today=today,
             mark_rest_present=bool(form.mark_rest_present.data),
+            form_key=key,
         )
         if form.complete.data:
             attendance.complete_roster(
                 meeting, chapter, actor=current_actor(), today=today, roster=saved_roster
             )
+        return meeting
 
-    try:
-        done = saved(form, save)
+    try:  # the same save sent twice lands on the first, not on "the roster changed"
+        done = saved_once(form, Meeting.roster_form_key, save)
     except Conflict as error:  # rolled back: show what the other leader saved
         fresh = attendance.load_roster(meeting, chapter, today)
         page_form = _fresh_form(fresh)

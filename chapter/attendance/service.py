@@ -241,16 +241,20 @@ def save_roster(
     actor: User,
     today: date,
     mark_rest_present: bool = False,
+    form_key: str | None = None,
 ) -> Roster:
     """Save the leader's choices as a draft; optionally mark everyone not yet marked Present.
 
     All input is checked before anything is written; a save from a stale page (another
-    leader saved since) raises Conflict.
+    leader saved since) raises Conflict. ``form_key``: the one-time key of the roster form
+    (``chapter.forms.OnceForm``), kept on the meeting until the next save, so the same save
+    sent twice is recognised as the first (``chapter.forms.saved_once``).
     """
     _check_open(meeting)
     roster = load_roster(meeting, chapter, today)
     _validate(entries, visitors, roster)
     _claim_version(meeting, version)
+    meeting.roster_form_key = form_key
     rows = {line.member.id: line.attendance for line in roster.lines if line.attendance}
     before = _snapshot(rows)
     for entry in entries:

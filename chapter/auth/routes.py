@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from chapter.auth import bp
+from chapter.auth import bp, throttle
 from chapter.auth import service as accounts
 from chapter.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from chapter.auth.models import User
@@ -22,15 +22,6 @@ from chapter.platform import mail
 LOGIN_FAILED = "The e-mail or password is not right, or the account cannot log in."
 
 
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _failed(response: Response) -> bool:
-    """Only failed log-ins count towards the limit (a success redirects)."""
-    return response.status_code != 302
-
-
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
@@ -39,7 +30,26 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
+# Failed log-ins count per account and address, per account, and (a much higher ceiling)
+# per address: one guest's typos never lock out the rest of the room (chapter.auth.throttle).
+@limiter.limit(
+    throttle.login_account_and_address_limit,
+    key_func=throttle.account_and_address,
+    methods=["POST"],
+    deduct_when=throttle.failed,
+)
+@limiter.limit(
+    throttle.login_account_limit,
+    key_func=throttle.account,
+    methods=["POST"],
+    deduct_when=throttle.failed,
+)
+@limiter.limit(
+    throttle.address_limit,
+    key_func=throttle.address,
+    methods=["POST"],
+    deduct_when=throttle.failed,
+)
 def login() -> Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -88,7 +98,9 @@ def change_password() -> Response | tuple[str, int]:
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+# Every request counts: per account asked for, and the per-address ceiling.
+@limiter.limit(throttle.reset_account_limit, key_func=throttle.account, methods=["POST"])
+@limiter.limit(throttle.address_limit, key_func=throttle.address, methods=["POST"])
 def forgot_password() -> Response | tuple[str, int]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():

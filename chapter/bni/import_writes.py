@@ -58,14 +58,17 @@ IMPORTED = "Imported from BNI Connect"
 PALMS_LETTERS = {"p": Palms.PRESENT, "a": Palms.ABSENT, "l": Palms.LATE, "m": Palms.MEDICAL}
 
 
-def confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch | None:
+def confirm(
+    plan: Plan, *, actor: User, now: datetime, form_key: str | None = None
+) -> ImportBatch | None:
     """Write ``plan`` as an import batch; refused (the plan's ``refusals``, which the preview
     shows) until every name is resolved, a Slips Audit has its meeting and nothing blocks
     it. Remembers the names the leader chose. A plan that writes nothing records no batch
     (None). A row the database still refuses becomes a RuleViolation (the caller rolls
-    back: nothing)."""
+    back: nothing). ``form_key``: the one-time key of the preview form (``chapter.forms.
+    OnceForm``), kept on the batch, so an Import button sent twice imports once."""
     try:
-        return _confirm(plan, actor=actor, now=now)
+        return _confirm(plan, actor=actor, now=now, form_key=form_key)
     except IntegrityError as error:
         raise RuleViolation(
             "The database refused a row of this file, so nothing was imported: "
@@ -73,7 +76,7 @@ def confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch | None:
         ) from error
 
 
-def _confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch | None:
+def _confirm(plan: Plan, *, actor: User, now: datetime, form_key: str | None) -> ImportBatch | None:
     if plan.refusals:
         message, field = plan.refusals[0]
         raise RuleViolation(message, field=field)
@@ -103,6 +106,7 @@ def _confirm(plan: Plan, *, actor: User, now: datetime) -> ImportBatch | None:
         starts_on=getattr(report, "starts_on", None) or plan.meeting_on,
         ends_on=getattr(report, "ends_on", None) or plan.meeting_on,
         counts={"new": dict(plan.new), "existing": dict(plan.existing)},
+        form_key=form_key,
     )
     db.session.add(batch)
     db.session.flush()

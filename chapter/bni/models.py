@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from chapter.bni.reports import ReportKind
-from chapter.db import Base, Timestamps, UTCDateTime
+from chapter.db import Base, FormKeyed, Timestamps, UTCDateTime
 from chapter.platform.enums import enum_column
 
 
@@ -38,7 +38,7 @@ class Imported:
     import_key: Mapped[str | None] = mapped_column(String(64))
 
 
-class ImportBatch(Timestamps, Base):
+class ImportBatch(FormKeyed, Timestamps, Base):
     __tablename__ = "import_batches"
 
     id: Mapped[int] = mapped_column(primary_key=True)

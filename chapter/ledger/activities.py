@@ -28,8 +28,10 @@ def log_one_to_one(
     *,
     today: date,
     now: datetime,
+    form_key: str | None = None,
 ) -> OneToOne:
-    """Log a one-to-one with another active member; it appears for both, who is told."""
+    """Log a one-to-one with another active member; it appears for both, who is told.
+    ``form_key``: the sending form's one-time key."""
     if not may_refer(member.id, other_id):
         raise RuleViolation("A one-to-one is with another member.", field="other_id")
     other = referrals.active_colleague(chapter.id, other_id, "other_id")
@@ -45,6 +47,7 @@ def log_one_to_one(
         notes=notes.strip(),
         meeting_id=week.meeting_id,
         week_on=week.week_on,
+        form_key=form_key,
     )
     db.session.add(entry)
     db.session.flush()
@@ -114,8 +117,10 @@ def log_education(
     *,
     today: date,
     now: datetime,
+    form_key: str | None = None,
 ) -> EducationCredit:
-    """Log education (CEU) credits: when, and what was learned."""
+    """Log education (CEU) credits: when, and what was learned. ``form_key``: the sending
+    form's one-time key."""
     if problem := entry_date_problem(earned_on, today):
         raise RuleViolation(problem, field="earned_on")
     if not 1 <= credits <= 20:
@@ -129,6 +134,7 @@ def log_education(
         credits=credits,
         meeting_id=week.meeting_id,
         week_on=week.week_on,
+        form_key=form_key,
     )
     db.session.add(entry)
     db.session.flush()

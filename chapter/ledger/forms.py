@@ -27,7 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
-from chapter.forms import BaseForm, choices, in_range, strip
+from chapter.forms import BaseForm, OnceForm, choices, in_range, strip
 from chapter.ledger.money import EXAMPLE, from_cents, to_cents
 from chapter.ledger.referrals import SlipDetails
 from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus, TestimonialKind
@@ -78,7 +78,7 @@ def amount_message(reason: str) -> str:
     return f"{reason[0].upper()}{reason[1:]}."
 
 
-class SlipForm(BaseForm):
+class SlipForm(OnceForm):
     receiver_id = SelectField(
         "Referral for", coerce=_optional_int, validators=[InputRequired("Choose a member.")]
     )
@@ -143,7 +143,7 @@ class VoidForm(BaseForm):
     submit = SubmitField("Void")
 
 
-class ThankYouForm(BaseForm):
+class ThankYouForm(OnceForm):
     giver_id = SelectField(
         "Thank",
         coerce=_optional_int,
@@ -180,7 +180,7 @@ class ThankYouForm(BaseForm):
         )
 
 
-class OneToOneForm(BaseForm):
+class OneToOneForm(OnceForm):
     other_id = SelectField(
         "With", coerce=_optional_int, validators=[InputRequired("Choose a member.")]
     )
@@ -195,14 +195,14 @@ class DisputeForm(BaseForm):
     submit = SubmitField("Dispute")
 
 
-class EducationForm(BaseForm):
+class EducationForm(OnceForm):
     earned_on = DateField("Date", validators=[InputRequired(), in_range])
     topic = StringField("What you learned", validators=[DataRequired(), Length(max=200)])
     credits = IntegerField("Credits", default=1, validators=[InputRequired(), NumberRange(1, 20)])
     submit = SubmitField("Log education credits")
 
 
-class TestimonialForm(BaseForm):
+class TestimonialForm(OnceForm):
     receiver_id = SelectField(
         "Testimonial for", coerce=_optional_int, validators=[InputRequired("Choose a member.")]
     )

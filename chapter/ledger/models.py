@@ -12,7 +12,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, SmallInte
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chapter.bni.models import Imported
-from chapter.db import Base, Timestamps, UTCDateTime, utcnow
+from chapter.db import Base, FormKeyed, Timestamps, UTCDateTime, utcnow
 from chapter.ledger.rules import BusinessType, SlipKind, SlipStatus, TestimonialKind
 from chapter.platform.enums import enum_column
 
@@ -42,7 +42,7 @@ class Counterpart:
         return f"{self.counterpart_name} (other chapter)"
 
 
-class ReferralSlip(Counterpart, Imported, Voidable, Timestamps, Base):
+class ReferralSlip(Counterpart, Imported, Voidable, FormKeyed, Timestamps, Base):
     """A referral between two members; imported history may have a person of another chapter
     on one side (``counterpart_name``, ``counterpart_chapter``) instead of a member."""
 
@@ -82,7 +82,7 @@ class ReferralSlip(Counterpart, Imported, Voidable, Timestamps, Base):
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class ThankYou(Imported, Voidable, Timestamps, Base):
+class ThankYou(Imported, Voidable, FormKeyed, Timestamps, Base):
     """TYFCB: closed business credited to the giver. Who thanked is private to the thanker
     (and to the giver when ``reveal_thanker``); imported history has no thanker at all."""
 
@@ -113,7 +113,7 @@ class ThankYou(Imported, Voidable, Timestamps, Base):
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
-class OneToOne(Counterpart, Imported, Voidable, Timestamps, Base):
+class OneToOne(Counterpart, Imported, Voidable, FormKeyed, Timestamps, Base):
     """Two members met; imported history may name a person of another chapter as the other."""
 
     __tablename__ = "one_to_ones"
@@ -142,7 +142,7 @@ class OneToOne(Counterpart, Imported, Voidable, Timestamps, Base):
     dispute_reason: Mapped[str] = mapped_column(String(500), default="")
 
 
-class EducationCredit(Imported, Voidable, Timestamps, Base):
+class EducationCredit(Imported, Voidable, FormKeyed, Timestamps, Base):
     __tablename__ = "education_credits"
     __table_args__ = (
         # Members log 1-20; an imported slip may carry more (a real export has 21).
@@ -162,7 +162,7 @@ class EducationCredit(Imported, Voidable, Timestamps, Base):
     topic: Mapped[str] = mapped_column(String(200))
 
 
-class Testimonial(Imported, Voidable, Timestamps, Base):
+class Testimonial(Imported, Voidable, FormKeyed, Timestamps, Base):
     """A member's testimonial for another member (spoken at a meeting or written): counted for
     the giver, like other ledger entries, in the week it was recorded for. The receiver may
     publish its text on their profile when the giver allows it (``may_publish``)."""

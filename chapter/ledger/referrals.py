@@ -58,9 +58,18 @@ CONTACT_REQUIRED = (
 
 
 def pass_slip(
-    giver: Member, chapter: Chapter, details: SlipDetails, *, now: datetime
+    giver: Member,
+    chapter: Chapter,
+    details: SlipDetails,
+    *,
+    now: datetime,
+    form_key: str | None = None,
 ) -> ReferralSlip:
-    """Pass a referral slip; the receiver is told (dashboard, and mail after the commit)."""
+    """Pass a referral slip; the receiver is told (dashboard, and mail after the commit).
+
+    ``form_key``: the one-time key of the form that sent it (unique: a form sent twice
+    passes one slip; ``chapter.forms.saved_once``).
+    """
     if not giver.is_active:
         raise RuleViolation("Only active members pass referrals.")
     if not may_refer(giver.id, details.receiver_id):
@@ -88,6 +97,7 @@ def pass_slip(
         need=details.need.strip(),
         warmth=details.warmth,
         may_contact=details.may_contact or details.kind is SlipKind.INSIDE,
+        form_key=form_key,
     )
     db.session.add(slip)
     db.session.flush()

@@ -9,7 +9,7 @@ from chapter.chapters import service as chapters
 from chapter.chapters.models import Chapter
 from chapter.db import utcnow
 from chapter.extensions import db
-from chapter.forms import ActionForm, BaseForm, choices, saved
+from chapter.forms import ActionForm, BaseForm, choices, saved, saved_once
 from chapter.ledger import activities, bp, referrals, thanks
 from chapter.ledger.forms import (
     DisputeForm,
@@ -20,6 +20,7 @@ from chapter.ledger.forms import (
     ThankYouForm,
     VoidForm,
 )
+from chapter.ledger.models import EducationCredit, OneToOne, ReferralSlip, ThankYou
 from chapter.members import service as members
 from chapter.members.models import Member
 from chapter.members.roles import Role
@@ -51,8 +52,12 @@ def new_slip() -> Response | tuple[str, int]:
     form.receiver_id.choices = choices(colleagues(member), empty="Choose a member")
     if request.method == "GET" and request.args.get("to", type=int):
         form.receiver_id.data = request.args.get("to", type=int)
-    if form.validate_on_submit() and saved(
-        form, lambda: referrals.pass_slip(member, chapter, form.details(), now=utcnow())
+    if form.validate_on_submit() and saved_once(
+        form,
+        ReferralSlip.form_key,
+        lambda key: referrals.pass_slip(
+            member, chapter, form.details(), now=utcnow(), form_key=key
+        ),
     ):
         flash("Referral passed. Thank you!", "success")
         return redirect(url_for("referrals.given"))
@@ -158,14 +163,16 @@ def thank() -> Response | tuple[str, int]:
         if slip_id := request.args.get("slip_id", type=int):
             slip = referrals.get_visible(member, slip_id)
             form.slip_id.data, form.giver_id.data = slip.id, slip.giver_id
-    if form.validate_on_submit() and saved(
+    if form.validate_on_submit() and saved_once(
         form,
-        lambda: thanks.thank(
+        ThankYou.form_key,
+        lambda key: thanks.thank(
             member,
             chapter,
             form.details(),
             today=chapters.today_in(chapter, utcnow()),
             now=utcnow(),
+            form_key=key,
         ),
     ):
         flash("Thank-you recorded and credited; the giver is told.", "success")
@@ -200,9 +207,10 @@ def new_one_to_one() -> Response | tuple[str, int]:
     today = chapters.today_in(chapter, utcnow())
     if request.method == "GET":
         form.met_on.data = today
-    if form.validate_on_submit() and saved(
+    if form.validate_on_submit() and saved_once(
         form,
-        lambda: activities.log_one_to_one(
+        OneToOne.form_key,
+        lambda key: activities.log_one_to_one(
             member,
             chapter,
             form.other_id.data,
@@ -211,6 +219,7 @@ def new_one_to_one() -> Response | tuple[str, int]:
             form.notes.data or "",
             today=today,
             now=utcnow(),
+            form_key=key,
         ),
     ):
         flash("One-to-one logged; it shows for both of you.", "success")
@@ -252,9 +261,10 @@ def new_education() -> Response | tuple[str, int]:
     today = chapters.today_in(chapter, utcnow())
     if request.method == "GET":
         form.earned_on.data = today
-    if form.validate_on_submit() and saved(
+    if form.validate_on_submit() and saved_once(
         form,
-        lambda: activities.log_education(
+        EducationCredit.form_key,
+        lambda key: activities.log_education(
             member,
             chapter,
             form.earned_on.data,
@@ -262,6 +272,7 @@ def new_education() -> Response | tuple[str, int]:
             form.credits.data or 0,
             today=today,
             now=utcnow(),
+            form_key=key,
         ),
     ):
         flash("Education credits logged.", "success")

@@ -7,9 +7,10 @@ from werkzeug.wrappers import Response
 
 from chapter.chapters import service as chapters
 from chapter.db import utcnow
-from chapter.forms import choices, saved
+from chapter.forms import choices, saved, saved_once
 from chapter.ledger import bp, testimonials
 from chapter.ledger.forms import TestimonialForm, VoidForm
+from chapter.ledger.models import Testimonial
 from chapter.ledger.routes import colleagues, me
 from chapter.members.roles import Role
 from chapter.permissions import role_required
@@ -24,10 +25,11 @@ def new_testimonial() -> Response | tuple[str, int]:
     today = chapters.today_in(chapter, utcnow())
     if request.method == "GET":
         form.given_on.data = today
-    if form.validate_on_submit() and saved(
+    if form.validate_on_submit() and saved_once(
         form,
-        lambda: testimonials.record_testimonial(
-            member, chapter, form.details(), today=today, now=utcnow()
+        Testimonial.form_key,
+        lambda key: testimonials.record_testimonial(
+            member, chapter, form.details(), today=today, now=utcnow(), form_key=key
         ),
     ):
         flash("Testimonial recorded; they are told.", "success")

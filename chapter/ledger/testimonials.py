@@ -37,12 +37,19 @@ class TestimonialDetails:
 
 
 def record_testimonial(
-    giver: Member, chapter: Chapter, details: TestimonialDetails, *, today: date, now: datetime
+    giver: Member,
+    chapter: Chapter,
+    details: TestimonialDetails,
+    *,
+    today: date,
+    now: datetime,
+    form_key: str | None = None,
 ) -> Testimonial:
     """Record a testimonial ``giver`` gave for another active member; the receiver is told.
 
     Nobody gives themselves a testimonial; the date is not in the future; a written
-    testimonial has its text; only text can be published.
+    testimonial has its text; only text can be published. ``form_key``: the sending form's
+    one-time key.
     """
     if not giver.is_active:
         raise RuleViolation("Only active members give testimonials.")
@@ -67,6 +74,7 @@ def record_testimonial(
         kind=details.kind,
         text=text,
         may_publish=details.may_publish,
+        form_key=form_key,
     )
     db.session.add(entry)
     db.session.flush()

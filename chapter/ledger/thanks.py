@@ -33,10 +33,16 @@ class ThankYouDetails:
 
 
 def thank(
-    thanker: Member, chapter: Chapter, details: ThankYouDetails, *, today: date, now: datetime
+    thanker: Member,
+    chapter: Chapter,
+    details: ThankYouDetails,
+    *,
+    today: date,
+    now: datetime,
+    form_key: str | None = None,
 ) -> ThankYou:
     """Record closed business credited to the giver, who is told the amount (and who thanked
-    them only if the thanker allows it)."""
+    them only if the thanker allows it). ``form_key``: the sending form's one-time key."""
     if not may_refer(details.giver_id, thanker.id):
         raise RuleViolation("You cannot thank yourself.", field="giver_id")
     giver = referrals.active_colleague(chapter.id, details.giver_id, "giver_id")
@@ -66,6 +72,7 @@ def thank(
         thanked_on=details.thanked_on,
         reveal_thanker=details.reveal_thanker,
         note=details.note.strip(),
+        form_key=form_key,
     )
     db.session.add(thank_you)
     db.session.flush()

@@ -31,31 +31,28 @@ def ensure_member_token(member: Member) -> str:
     Idempotent and harmless, so a page view may call it: an address that exists is never
     changed, and creating one revokes nothing. Two first views at once agree on one address:
     only the first conditional write lands, and both read back what it stored."""
-    if member.calendar_token is None:
-        db.session.execute(
-            db.update(Member)
-            .where(Member.id == member.id, Member.calendar_token.is_(None))
-            .values(calendar_token=new_token())
-            .execution_options(synchronize_session=False)
-        )
-        db.session.refresh(member, ["calendar_token"])
-    assert member.calendar_token is not None  # noqa: S101 - just written or read back
-    return member.calendar_token
+    return _ensure_token(member)
 
 
 def ensure_chapter_token(chapter: Chapter) -> str:
     """The chapter's rotation feed address, created the first time a leader looks for it
     (idempotent and harmless, like ``ensure_member_token``)."""
-    if chapter.calendar_token is None:
+    return _ensure_token(chapter)
+
+
+def _ensure_token(row: Member | Chapter) -> str:
+    """Write a token only where none is stored (a conditional update), then read it back."""
+    if row.calendar_token is None:
+        model = type(row)
         db.session.execute(
-            db.update(Chapter)
-            .where(Chapter.id == chapter.id, Chapter.calendar_token.is_(None))
+            db.update(model)
+            .where(model.id == row.id, model.calendar_token.is_(None))
             .values(calendar_token=new_token())
             .execution_options(synchronize_session=False)
         )
-        db.session.refresh(chapter, ["calendar_token"])
-    assert chapter.calendar_token is not None  # noqa: S101 - just written or read back
-    return chapter.calendar_token
+        db.session.refresh(row, ["calendar_token"])
+    assert row.calendar_token is not None  # noqa: S101 - just written or read back
+    return row.calendar_token
 
 
 def reset_member_token(member: Member) -> bool:

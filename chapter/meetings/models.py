@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from chapter.db import Base, Timestamps, UTCDateTime
+from chapter.db import FORM_KEY_LENGTH, Base, Timestamps, UTCDateTime
 
 
 class Meeting(Timestamps, Base):
@@ -32,6 +32,11 @@ class Meeting(Timestamps, Base):
     )
     # Bumped by every roster save: two leaders saving at once cannot overwrite each other.
     roster_version: Mapped[int] = mapped_column(default=0)
+    # The one-time key of the roster form saved last (chapter.forms.OnceForm): the same form
+    # sent twice lands on the first save instead of "the roster changed since you opened it".
+    roster_form_key: Mapped[str | None] = mapped_column(
+        String(FORM_KEY_LENGTH), unique=True, index=True
+    )
 
     @property
     def is_extra(self) -> bool:

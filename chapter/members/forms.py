@@ -23,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from chapter.forms import BaseForm, choices, in_range, strip
+from chapter.forms import BaseForm, OnceForm, choices, in_range, strip
 from chapter.members.roles import Position
 from chapter.members.service import MemberDetails, ProfileDetails
 
@@ -110,6 +110,10 @@ class MemberForm(BaseForm):
 
 def _position(value: Any) -> Position | None:
     return Position(value) if value not in (None, "", "None") else None
+
+
+class NewMemberForm(OnceForm, MemberForm):
+    """Adding a member: the member form, sent once (a double tap adds one member)."""
 
 
 class PositionForm(BaseForm):

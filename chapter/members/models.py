@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from chapter.auth.models import User
 from chapter.bni.models import Imported
 from chapter.chapters.models import Chapter
-from chapter.db import Base, Timestamps
+from chapter.db import Base, FormKeyed, Timestamps
 from chapter.members.roles import MemberStatus, Position
 from chapter.platform.enums import enum_column
 
 
-class Member(Imported, Timestamps, Base):
+class Member(Imported, FormKeyed, Timestamps, Base):
     __tablename__ = "members"
     __table_args__ = (
         Index(

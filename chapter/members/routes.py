@@ -11,11 +11,11 @@ from chapter.chapters import service as chapters
 from chapter.db import utcnow
 from chapter.errors import RuleViolation
 from chapter.extensions import db
-from chapter.forms import ActionForm, saved
+from chapter.forms import ActionForm, made_before, saved, saved_once
 from chapter.ledger import testimonials
 from chapter.members import bp
 from chapter.members import service as members
-from chapter.members.forms import MemberForm, PositionForm, ProfileForm
+from chapter.members.forms import MemberForm, NewMemberForm, PositionForm, ProfileForm
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus, Role
 from chapter.permissions import current_actor, current_chapter_id, current_member, role_required
@@ -121,9 +121,13 @@ def new() -> Response | tuple[str, int]:
     chapter_id = current_chapter_id()
     guest_id = request.args.get("guest_id", type=int)
     guest = guests.get_in_chapter(chapter_id, guest_id) if guest_id else None
-    if guest is not None and guest.joined_as_id is not None:
+    form = NewMemberForm()
+    if (
+        guest is not None
+        and guest.joined_as_id is not None
+        and made_before(Member.form_key, form.once_key()) is None  # not this form, again
+    ):
         raise RuleViolation(f"{guest.name} is already a member of the chapter.")
-    form = MemberForm()
     form.set_sponsor_choices(members.sponsor_choices(chapter_id))
     if request.method == "GET":
         form.joined_on.data = _today()
@@ -133,19 +137,23 @@ def new() -> Response | tuple[str, int]:
             form.business_name.data = guest.business_name
             form.phone.data = guest.phone
 
-    def add() -> tuple[Member, list[rotation.Change]]:
-        member, changes = members.add_member_with_changes(
-            chapter_id, form.details(), actor=current_actor(), today=_today()
+    changes: list[rotation.Change] = []
+
+    def add(key: str | None) -> Member:
+        member, moved = members.add_member_with_changes(
+            chapter_id, form.details(), actor=current_actor(), today=_today(), form_key=key
         )
+        changes.extend(moved)
         if guest is not None:
             guests.mark_joined(guest, member, actor=current_actor())
-        return member, changes
+        return member
 
-    if form.validate_on_submit() and (added := saved(form, add)):
-        member, changes = added.result
+    if form.validate_on_submit() and (added := saved_once(form, Member.form_key, add)):
+        member = added.result
         _flash_rotation(changes, chapter_id)
         if form.send_invitation.data:
-            _invite(member)
+            if not added.again:  # the first sending e-mailed it
+                _invite(member)
             flash(f"Added {member.full_name} and e-mailed an invitation.", "success")
         else:
             flash(f"Added {member.full_name}.", "success")

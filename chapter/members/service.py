@@ -220,19 +220,32 @@ def _check_email_free(email: str, except_user_id: int | None = None) -> None:
 
 
 def add_member(
-    chapter_id: int, details: MemberDetails, *, actor: User | None, today: date
+    chapter_id: int,
+    details: MemberDetails,
+    *,
+    actor: User | None,
+    today: date,
+    form_key: str | None = None,
 ) -> Member:
     """Add an active member (and their log-in account, without a password until invited);
     the presentation rotation follows.
 
     Refused when the e-mail is taken or an active member already holds the classification.
+    ``form_key``: the one-time key of the form that sent it (``chapter.forms.OnceForm``).
     """
-    member, _ = add_member_with_changes(chapter_id, details, actor=actor, today=today)
+    member, _ = add_member_with_changes(
+        chapter_id, details, actor=actor, today=today, form_key=form_key
+    )
     return member
 
 
 def add_member_with_changes(
-    chapter_id: int, details: MemberDetails, *, actor: User | None, today: date
+    chapter_id: int,
+    details: MemberDetails,
+    *,
+    actor: User | None,
+    today: date,
+    form_key: str | None = None,
 ) -> tuple[Member, list[rotation.Change]]:
     """``add_member``, also returning the presentation slots that moved (for the leader)."""
     _check_email_free(details.email)
@@ -248,6 +261,7 @@ def add_member_with_changes(
         chapter_id=chapter_id,
         status=MemberStatus.ACTIVE,
         joined_on=details.joined_on or today,
+        form_key=form_key,
     )
     _apply(member, details)
     db.session.add(member)

@@ -6,7 +6,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, RadioField
 from wtforms.validators import Optional
 
-from chapter.forms import BaseForm, choices
+from chapter.forms import BaseForm, OnceForm, choices
 
 
 class UploadForm(BaseForm):
@@ -18,9 +18,10 @@ class UploadForm(BaseForm):
     )
 
 
-class PreviewForm(BaseForm):
+class PreviewForm(OnceForm):
     """What the file does not say; the names are read from ``names-N-key`` /
-    ``names-N-choice`` pairs (one select per name the chapter does not know)."""
+    ``names-N-choice`` pairs (one select per name the chapter does not know). Its Import
+    button is sent once: the batch keeps the form's one-time key."""
 
     meeting_on = DateField(
         "Meeting date",

@@ -6,9 +6,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from werkzeug.wrappers import Response
 
 from chapter.bni import import_writes, imports
+from chapter.bni.models import ImportBatch
 from chapter.db import utcnow
 from chapter.errors import ChapterError
-from chapter.forms import ActionForm, saved
+from chapter.forms import ActionForm, made_before, saved, saved_once
 from chapter.ledger.rules import BusinessType
 from chapter.members import service as members
 from chapter.members.roles import Role
@@ -66,9 +67,13 @@ def _choices() -> dict[str, str]:
 @role_required(Role.LEADER)
 def preview(upload_id: int) -> Page:
     chapter_id = current_chapter_id()
-    upload = imports.get_upload(chapter_id, upload_id)
     form = PreviewForm()
     confirming = request.method == "POST" and request.form.get("action") == "confirm"
+    if confirming:  # sent again: the first sending imported the file and dropped the upload
+        earlier = made_before(ImportBatch.form_key, form.once_key())
+        if earlier is not None and earlier.chapter_id == chapter_id:
+            return _imported(earlier)
+    upload = imports.get_upload(chapter_id, upload_id)
     if request.method == "POST" and not form.validate():
         plan = imports.plan(upload)
     else:
@@ -104,9 +109,12 @@ def preview(upload_id: int) -> Page:
                 thanks_type=thanks,
             )
         if confirming and (
-            confirmed := saved(
+            confirmed := saved_once(
                 form,
-                lambda: import_writes.confirm(plan, actor=current_actor(), now=utcnow()),
+                ImportBatch.form_key,
+                lambda key: import_writes.confirm(
+                    plan, actor=current_actor(), now=utcnow(), form_key=key
+                ),
                 refused=ChapterError,
             )
         ):
@@ -116,10 +124,8 @@ def preview(upload_id: int) -> Page:
                     "no import was recorded.",
                     "info",
                 )
-            else:
-                counts = confirmed.result.counts["new"]
-                flash(f"Imported {upload.filename}: {_summary(counts)}.", "success")
-            return redirect(url_for("imports.upload"))
+                return redirect(url_for("imports.upload"))
+            return _imported(confirmed.result)
     status = 422 if form.has_errors() else 200
     return render_template(
         "imports/preview.html",
@@ -129,6 +135,11 @@ def preview(upload_id: int) -> Page:
         member_choices=members.active_choices(chapter_id),
         labels=imports.CATEGORY_LABELS,
     ), status
+
+
+def _imported(batch: ImportBatch) -> Response:
+    flash(f"Imported {batch.filename}: {_summary(batch.counts['new'])}.", "success")
+    return redirect(url_for("imports.upload"))
 
 
 def _summary(counts: dict[str, int]) -> str:

@@ -5,6 +5,7 @@ Pure functions: values in, values out (no Flask, no database)."""
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from datetime import timedelta
 from enum import StrEnum
 from urllib.parse import urlsplit
@@ -101,6 +102,23 @@ def url_problem(url: str, *, allow_local_http: bool) -> str | None:
         return None  # a host name
     if not address.is_global:
         return "Use a public HTTPS address, not a private or reserved one."
+    return None
+
+
+def address_problem(addresses: Iterable[str]) -> str | None:
+    """Why a host whose name resolved to ``addresses`` must not be sent to, or None.
+
+    The URL check above sees only the name; a public-looking name can lead to this server's
+    own network (a private, loopback or link-local address), so the sender checks what the
+    name resolves to right before it connects. No address at all is left to the connection,
+    which fails and says so."""
+    for text in addresses:
+        try:
+            address = ipaddress.ip_address(text.split("%", 1)[0])  # drop an IPv6 zone
+        except ValueError:
+            return "The endpoint's name leads to an address that is not an IP address."
+        if not address.is_global:
+            return "The endpoint's name leads to a private or reserved address."
     return None
 
 

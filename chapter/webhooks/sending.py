@@ -13,16 +13,18 @@ twice: it recognises it by the Chapter-Webhook-Id header).
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import requests
 
 from chapter.db import utcnow
 from chapter.webhooks import payloads, service, signing
 from chapter.webhooks.models import WebhookEvent
-from chapter.webhooks.rules import DeliveryState, url_problem
+from chapter.webhooks.rules import LOCAL_HOSTS, DeliveryState, address_problem, url_problem
 
 LEASE = timedelta(minutes=5)  # far longer than one attempt's timeouts
 EXCERPT_BYTES = 2048
@@ -115,6 +117,8 @@ def attempt(
     """One signed POST; never raises for the receiver's failures."""
     if problem := url_problem(outgoing.url, allow_local_http=settings.allow_local_http):
         return service.Answer(None, error=f"Not sent: {problem}")
+    if problem := resolves_to_problem(outgoing.url, allow_local_http=settings.allow_local_http):
+        return service.Answer(None, error=f"Not sent: {problem}")
     body = body_of(outgoing)
     headers = signing.headers(
         outgoing.secret,
@@ -140,3 +144,18 @@ def attempt(
         return service.Answer(None, error="Could not connect to the endpoint.")
     except requests.RequestException as error:  # never the URL: it may carry a token
         return service.Answer(None, error=f"Request failed ({type(error).__name__}).")
+
+
+def resolves_to_problem(url: str, *, allow_local_http: bool) -> str | None:
+    """What the URL's host name resolves to, checked by ``rules.address_problem`` (a name
+    that leads to this server's own network is refused). The connection resolves the name
+    again: a DNS answer that changes in between (rebinding) is not caught here."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if allow_local_http and host in LOCAL_HOSTS:
+        return None
+    try:
+        found = socket.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return None  # the connection fails the same way and says so
+    return address_problem(str(info[4][0]) for info in found)

@@ -3,7 +3,7 @@ so region-wide pages read two rows per chapter whatever the length of its histor
 from chapter_weekly_totals and meetings, then kept by chapter.leaderboard.weekly_totals.
 
 Revision ID: 4c2e9b7d1a05
-Revises: 49e9386ab599
+Revises: 562fb236941c
 Create Date: 2026-12-05 20:45:00.000000
 
 """
@@ -32,7 +32,7 @@ COLUMNS = (
 
 # revision identifiers, used by Alembic.
 revision = "4c2e9b7d1a05"
-down_revision = "49e9386ab599"
+down_revision = "562fb236941c"
 branch_labels = None
 depends_on = None
 

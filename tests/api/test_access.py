@@ -13,6 +13,7 @@ from chapter.extensions import db
 from chapter.members.models import Member
 from tests.api.helpers import call, token_for
 from tests.conftest import People
+from tests.support import clock
 from tests.support.attendance_factories import upcoming_meeting
 from tests.support.referral_helpers import SlipFactory, TestimonialFactory, ThankYouFactory
 
@@ -72,7 +73,7 @@ def test_a_read_token_cannot_write(
 ) -> None:
     secret = token_for(app, people.member, "read")
     writes: list[tuple[str, str, dict[str, Any]]] = [
-        ("POST", "/api/v1/education", {"earned_on": "2026-01-01", "topic": "x"}),
+        ("POST", "/api/v1/education", {"earned_on": clock.days_ago(10), "topic": "x"}),
         ("POST", f"/api/v1/slips/{objects['slip']}/status", {"status": "contacted"}),
         ("POST", f"/api/v1/slips/{objects['slip']}/void", {"reason": "wrong"}),
         ("PUT", f"/api/v1/meetings/{objects['meeting']}/announcement", {"status": "A"}),

@@ -10,6 +10,7 @@ from chapter.extensions import db
 from chapter.ledger.models import ReferralSlip
 from tests.api.helpers import call, token_for
 from tests.conftest import People, count_queries
+from tests.support import clock
 from tests.support.attendance_factories import (
     held_meeting,
     past_wednesdays,
@@ -77,7 +78,7 @@ def test_one_to_one_and_education_are_logged_and_counted(
         "POST",
         "/api/v1/one-to-ones",
         secret,
-        {"other_id": other, "met_on": "2026-01-10", "place": "Café"},
+        {"other_id": other, "met_on": clock.days_ago(10), "place": "Café"},
     )
     assert logged.status_code == 201, logged.json
     learned = call(
@@ -85,7 +86,7 @@ def test_one_to_one_and_education_are_logged_and_counted(
         "POST",
         "/api/v1/education",
         secret,
-        {"earned_on": "2026-01-10", "topic": "Listening", "credits": 2},
+        {"earned_on": clock.days_ago(10), "topic": "Listening", "credits": 2},
     )
     assert learned.status_code == 201
     future = call(

@@ -12,6 +12,7 @@ from chapter.api.models import ApiToken
 from chapter.extensions import db
 from tests.api.helpers import bearer, call, token_for
 from tests.conftest import People, login_as
+from tests.support import clock
 from tests.support.referral_helpers import text
 
 
@@ -52,7 +53,7 @@ def test_a_session_cannot_write_through_the_api_without_csrf(
 ) -> None:
     client = csrf_app.test_client()
     login_as(client, people.member)
-    answer = client.post("/api/v1/education", json={"earned_on": "2026-01-01", "topic": "x"})
+    answer = client.post("/api/v1/education", json={"earned_on": clock.days_ago(10), "topic": "x"})
     assert answer.status_code == 401  # the cookie is ignored; no token, no write
 
 
@@ -61,7 +62,7 @@ def test_token_requests_need_no_csrf_token(csrf_app: Flask, people: People) -> N
     client = csrf_app.test_client()
     answer = client.post(
         "/api/v1/education",
-        json={"earned_on": "2026-01-01", "topic": "Listening"},
+        json={"earned_on": clock.days_ago(10), "topic": "Listening"},
         headers=bearer(secret),
     )
     assert answer.status_code == 201, answer.json
@@ -191,7 +192,11 @@ def test_text_no_database_can_store_is_422_not_500(
 ) -> None:
     secret = token_for(app, people.member)
     nul = call(
-        client, "POST", "/api/v1/education", secret, {"earned_on": "2026-01-01", "topic": "a\x00b"}
+        client,
+        "POST",
+        "/api/v1/education",
+        secret,
+        {"earned_on": clock.days_ago(10), "topic": "a\x00b"},
     )
     assert nul.status_code == 422
     assert "topic" in nul.json["errors"]
@@ -199,7 +204,7 @@ def test_text_no_database_can_store_is_422_not_500(
     assert search.status_code == 422
     surrogate = client.post(
         "/api/v1/education",
-        data='{"earned_on": "2026-01-01", "topic": "\\ud800"}',
+        data=f'{{"earned_on": "{clock.days_ago(10)}", "topic": "\\ud800"}}',
         headers={**bearer(secret), "Content-Type": "application/json"},
     )
     assert surrogate.status_code == 422

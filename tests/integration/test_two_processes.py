@@ -1,5 +1,6 @@
 """Two gunicorn processes, one PostgreSQL database, one Redis: a session made on one works on
-the other, and the log-in throttle counts failures across both."""
+the other, and the log-in throttle counts failures across both, per account and address and
+per account (the addresses come from X-Forwarded-For: the servers trust one proxy)."""
 
 from __future__ import annotations
 
@@ -56,11 +57,13 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
         app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
         with app.app_context():
             flask_migrate.upgrade()
-            factories.MemberFactory(
+            member = factories.MemberFactory(
                 user__email="pat@two.example",
                 user__first_name="Pat",
                 chapter__name="Two Process Chapter",
             )
+            for name in ("kim", "lee"):
+                factories.MemberFactory(chapter=member.chapter, user__email=f"{name}@two.example")
             db.session.commit()
             db.session.remove()
             db.engine.dispose()
@@ -72,6 +75,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
             "CHAPTER_REDIS_URL": REDIS,
             "CHAPTER_RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
             "CHAPTER_LOGIN_RATE_LIMIT": "3 per minute",
+            "CHAPTER_LOGIN_ACCOUNT_RATE_LIMIT": "4 per minute",
+            "CHAPTER_PROXY_HOPS": "1",
             "CHAPTER_ARGON2_PROFILE": "CHEAPEST",
         }
         ports = [free_port(), free_port()]
@@ -128,11 +133,18 @@ def csrf_token(session: requests.Session, url: str) -> str:
     return match.group(1)
 
 
-def log_in(session: requests.Session, base: str, password: str) -> requests.Response:
+def log_in(
+    session: requests.Session,
+    base: str,
+    password: str,
+    email: str = "pat@two.example",
+    address: str | None = None,
+) -> requests.Response:
     token = csrf_token(session, f"{base}/login")
     return session.post(
         f"{base}/login",
-        data={"csrf_token": token, "email": "pat@two.example", "password": password},
+        data={"csrf_token": token, "email": email, "password": password},
+        headers={"X-Forwarded-For": address} if address else {},
         allow_redirects=False,
         timeout=5,
     )
@@ -159,3 +171,34 @@ def test_the_login_throttle_counts_failures_across_both_processes(servers: list[
     blocked = log_in(attacker, second, "wrong password")
     assert blocked.status_code == 429  # the fourth failure, on the other process
     assert "Too many attempts" in blocked.text
+
+
+def test_a_guests_failures_leave_a_member_on_the_same_address_alone(servers: list[str]) -> None:
+    first, second = servers
+    venue = "203.0.113.50"
+    guest = requests.Session()
+    statuses = [
+        log_in(guest, base, "guess", "nobody@x.example", venue).status_code
+        for base in (first, second, first, second)
+    ]
+    assert statuses == [422, 422, 422, 429]
+
+    member = log_in(requests.Session(), second, factories.PASSWORD, "kim@two.example", venue)
+    assert member.status_code == 302
+
+
+def test_the_per_account_throttle_counts_across_addresses_and_processes(
+    servers: list[str],
+) -> None:
+    first, second = servers
+    attacker = requests.Session()
+    statuses = [
+        log_in(attacker, base, "guess", "lee@two.example", f"198.51.100.{n}").status_code
+        for n, base in enumerate((first, second, first, second))
+    ]
+    assert statuses == [422] * 4  # one failure from each address: under the per-address limit
+
+    blocked = log_in(requests.Session(), first, factories.PASSWORD, "lee@two.example", "192.0.2.9")
+    assert blocked.status_code == 429  # the account itself is throttled, on both processes
+    assert "Please try again in 1 minute." in blocked.text
+    assert 0 < int(blocked.headers["Retry-After"]) <= 60

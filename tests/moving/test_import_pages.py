@@ -38,7 +38,7 @@ from tests.support.access import (
     log_in_as,
     matrix,
 )
-from tests.support.pages import plain, text, token_in
+from tests.support.pages import hidden_in, plain, text, token_in
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "bni"
 SMALL = "slips-audit_noheaders_uae_small_2025-08.xls"  # 51 slips, no meeting date
@@ -342,6 +342,32 @@ def test_confirm_and_undo_without_a_csrf_token_are_refused(
     assert REFUSED_CSRF in plain(response)
     with app.app_context():
         assert db.session.get(ImportBatch, batch_id).undone_at is None
+
+
+def test_import_sent_twice_imports_once_and_lands_where_the_first_did(
+    app: Flask, csrf_leader: FlaskClient, people: People
+) -> None:
+    """A double tap on Import: the first imports the file (and drops the upload); the second
+    finds the batch by the form's one-time key, instead of a 404 or a second batch."""
+    upload_id = stage_small(app, people)
+    url = f"/moving/import/{upload_id}"
+    page = csrf_leader.get(url)
+    data = {
+        "action": "confirm",
+        "meeting_on": MEETING_ON,
+        **choose_all(page),
+        "csrf_token": token_in(page),
+        "form_key": hidden_in(page, "form_key"),
+    }
+
+    first = csrf_leader.post(url, data=data)
+    second = csrf_leader.post(url, data=data)
+
+    assert first.status_code == second.status_code == 302, plain(second)
+    assert first.headers["Location"] == second.headers["Location"] == UPLOAD_URL
+    stored = stored_counts(app)
+    assert (stored["import_batches"], stored["referral_slips"]) == (1, 20)
+    assert plain(csrf_leader.get(UPLOAD_URL)).count(f"Imported {SMALL}:") == 2
 
 
 # --- upload ------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ before it goes off. Time keeps ticking from there.
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 TEST_NOW_VARIABLE = "CHAPTER_TEST_NOW"
@@ -35,3 +35,8 @@ def now() -> datetime:
 def today_in(zone: str | ZoneInfo) -> date:
     """Today's date where ``zone`` is (a chapter's calendar day)."""
     return now().astimezone(ZoneInfo(str(zone))).date()
+
+
+def days_ago(days: int) -> str:
+    """An ISO date ``days`` before today (UTC), for inputs that must be recent and past."""
+    return (now().date() - timedelta(days=days)).isoformat()

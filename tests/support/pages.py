@@ -61,3 +61,23 @@ def user_count(app: Flask) -> int:
 def html_of(response) -> str:
     """The page's HTML as sent (entities left as they are)."""
     return response.get_data(as_text=True)
+
+
+def hidden_in(response, name: str) -> str:
+    """The value of the hidden input ``name`` on the page (e.g. a create form's one-time key)."""
+    page = response.get_data(as_text=True)
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', page) or re.search(
+        rf'<input[^>]*value="([^"]*)"[^>]*name="{name}"', page
+    )
+    assert match, f"the page has no hidden {name}"
+    return html.unescape(match.group(1))
+
+
+def send_twice(client: FlaskClient, path: str, data: dict[str, str], *, form_page: str = ""):
+    """Open the form at ``form_page`` (default ``path``), then POST ``data`` to ``path`` twice
+    with the page's CSRF token and one-time form key, as a double tap does. Returns both
+    responses."""
+    page = client.get(form_page or path)
+    assert page.status_code == 200, page.status_code
+    sent = {**data, "csrf_token": token_in(page), "form_key": hidden_in(page, "form_key")}
+    return client.post(path, data=sent), client.post(path, data=sent)

@@ -405,3 +405,27 @@ def test_an_answer_to_a_delivery_stopped_during_its_request_keeps_it_stopped(
     assert state is DeliveryState.STOPPED
     [row] = deliveries(app)
     assert (row.state, row.status_code, row.claimed_until) == (DeliveryState.STOPPED, 200, None)
+
+
+def test_a_public_name_that_leads_to_a_private_address_is_not_sent_to(
+    app: Flask, crew: Crew, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The URL check sees only the name; the sender checks what it resolves to (SSRF)."""
+    add_endpoint(app, crew, "https://crm.example.org/hooks")
+    asked: list[str] = []
+
+    def resolve(host: str, port: int, *args: object, **kwargs: object) -> list[tuple]:
+        asked.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", port))]
+
+    monkeypatch.setattr(sending.socket, "getaddrinfo", resolve)
+    sent: list[str] = []
+    monkeypatch.setattr(sending.requests.Session, "post", lambda *a, **k: sent.append("x"))
+    pass_a_slip(app, crew)
+    output = run(app, NOW)
+    assert asked == ["crm.example.org"]
+    assert sent == []
+    assert "Delivered 0 webhook(s); 1 to retry later" in output
+    (delivery,) = deliveries(app)
+    assert delivery.error == "Not sent: The endpoint's name leads to a private or reserved address."
+    assert delivery.state is DeliveryState.PENDING

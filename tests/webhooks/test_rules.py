@@ -14,6 +14,7 @@ from chapter.webhooks import payloads, signing
 from chapter.webhooks.rules import (
     LONGEST_RETRY,
     MAX_ATTEMPTS,
+    address_problem,
     gives_up,
     is_success,
     retry_delay,
@@ -120,3 +121,26 @@ def test_an_amount_is_exact_cents_and_a_decimal_string() -> None:
         "currency": "GBP",
     }
     assert payloads.amount(1, "USD")["value"] == "0.01"
+
+
+@pytest.mark.parametrize(
+    ("addresses", "refused"),
+    [
+        (["93.184.215.14"], False),
+        (["2606:2800:21f:cb07:6820:80da:af6b:8b2c"], False),
+        ([], False),
+        (["10.0.0.7"], True),
+        (["93.184.215.14", "192.168.1.20"], True),  # one private answer is enough
+        (["127.0.0.1"], True),
+        (["169.254.169.254"], True),  # a cloud's metadata service
+        (["fe80::1%eth0"], True),
+        (["::1"], True),
+    ],
+)
+def test_what_a_name_resolves_to_is_checked(addresses: list[str], refused: bool) -> None:
+    assert (address_problem(addresses) is not None) is refused
+
+
+@given(st.ip_addresses())
+def test_an_address_is_refused_exactly_when_it_is_not_global(address: object) -> None:
+    assert (address_problem([str(address)]) is None) is address.is_global  # type: ignore[attr-defined]
