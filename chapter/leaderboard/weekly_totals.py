@@ -44,6 +44,8 @@ DIRTY = "chapter_weekly_dirty"  # {chapter_id: {(member_id, week_on)}}
 DIRTY_MEETINGS = "chapter_weekly_meetings"  # {meeting_id}
 DIRTY_ROSTERS = "chapter_weekly_rosters"  # {meeting_id} whose attendance or visits changed
 BUSY = "chapter_weekly_busy"
+# What of a meeting decides whether and where its roster counts.
+COUNTED_MEETING_FIELDS = ("meets_on", "is_cancelled", "roster_completed_at", "chapter_id")
 
 
 def _filters(
@@ -303,8 +305,13 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             # counted only once the roster is completed: see _before_commit
             session.info.setdefault(DIRTY_ROSTERS, set()).add(obj.meeting_id)
         elif isinstance(obj, Meeting) and obj.id is not None:
+            state = inspect(obj)
+            if obj in session.dirty and not any(
+                state.attrs[name].history.has_changes() for name in COUNTED_MEETING_FIELDS
+            ):
+                continue  # e.g. a draft roster's version or form key: nothing counted moved
             session.info.setdefault(DIRTY_MEETINGS, set()).add(obj.id)
-            moved_from = inspect(obj).attrs.meets_on.history.deleted
+            moved_from = state.attrs.meets_on.history.deleted
             for old_day in moved_from or ():
                 session.info.setdefault("chapter_weekly_old_weeks", set()).add(
                     (obj.chapter_id, old_day)

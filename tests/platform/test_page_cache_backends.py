@@ -1,32 +1,36 @@
 """Where the page cache lives: Redis when REDIS_URL is set, else a folder every worker of the
-host shares, so a write in one worker gives the chapter a new version in every other worker."""
+host shares, so a write in one worker gives the chapter a new version in every other worker.
+
+Bare Flask apps with only the page cache set up (create_app would also move the global
+rate limiter's counters to that Redis, for the tests that follow)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from chapter import create_app
+from flask import Flask
+
 from chapter.platform import page_cache
 
 
+def cache_app(tmp_path: Path, **settings: object) -> Flask:
+    app = Flask(__name__, instance_path=str(tmp_path / "instance"))
+    app.config.update(settings)
+    page_cache.init_app(app)
+    return app
+
+
 def test_redis_when_redis_url_is_set(tmp_path: Path) -> None:
-    app = create_app(
-        "development",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'a.sqlite'}",
-        REDIS_URL="redis://127.0.0.1:6379/0",
-    )
+    app = cache_app(tmp_path, REDIS_URL="redis://127.0.0.1:6379/0")
     assert app.config["CACHE_TYPE"] == "RedisCache"
     assert app.config["CACHE_REDIS_URL"] == "redis://127.0.0.1:6379/0"
 
 
 def test_without_redis_two_workers_share_the_versions(tmp_path: Path) -> None:
     """Two app processes of one host (two gunicorn workers): a bump in one is seen by the other."""
-    settings = {
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'b.sqlite'}",
-        "CACHE_DIR": str(tmp_path / "page-cache"),
-    }
-    one, other = create_app("development", **settings), create_app("development", **settings)
+    one, other = cache_app(tmp_path), cache_app(tmp_path)
     assert one.config["CACHE_TYPE"] == "FileSystemCache"
+    assert one.config["CACHE_DIR"] == str(tmp_path / "instance" / "page-cache")
     with one.app_context():
         seen = page_cache.remember(7, ("board",), lambda: "built by one")
         before = page_cache.version(7)
@@ -40,11 +44,7 @@ def test_without_redis_two_workers_share_the_versions(tmp_path: Path) -> None:
 
 
 def test_an_unreachable_redis_builds_the_page_instead_of_failing(tmp_path: Path) -> None:
-    app = create_app(
-        "development",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'c.sqlite'}",
-        REDIS_URL="redis://127.0.0.1:1/0",  # nothing listens there
-    )
+    app = cache_app(tmp_path, REDIS_URL="redis://127.0.0.1:1/0")  # nothing listens there
     with app.app_context():
         assert page_cache.remember(3, ("board",), lambda: "built") == "built"
         page_cache.bump([3])  # logged, not raised: the write was already committed
