@@ -101,9 +101,10 @@ def _board_data(
             or r.totals["tyfcb_credited_cents"]
             for r in rows
         ),
-        "bars": bars,
+        "bars_svg": charts.pair_bars_svg(bars),
         "bars_height": bars_height,
-        "trend": trend_columns,
+        "trend": bool(trend_columns),
+        "trend_svg": charts.columns_svg(trend_columns, "referrals"),
         "trend_width": trend_width,
         "balance_spans": (
             leaderboard.opening_balance_spans(chapter_id, period.start, period.end)
@@ -111,10 +112,9 @@ def _board_data(
             else []
         ),
     }
-    if is_leader:
-        matrix = leaderboard.give_get_matrix(chapter_id, period.start, period.end)
-        largest = max(matrix.values(), default=0)
-        data["matrix"] = {
-            key: (count, charts.shade(count, largest)) for key, count in matrix.items()
-        }
+    if is_leader:  # written out once per data version, then cached with the rest
+        by_name = sorted(((r.member_id, r.name) for r in rows), key=lambda p: p[1].lower())
+        data["matrix_rows"] = charts.give_get_rows(
+            by_name, leaderboard.give_get_matrix(chapter_id, period.start, period.end)
+        )
     return data
