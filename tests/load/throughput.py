@@ -174,7 +174,10 @@ def with_wrk(path: str, cookie: str, requests: int) -> tuple[float, float, float
     """wrk, each thread stopping after its share of ``requests`` (tests/load/wrk_fixed.lua).
     wrk runs for its whole -d even when every thread has stopped, so -d comes from a
     one-second calibration: the rate measured there, with room to spare."""
-    threads = min(2, CONNECTIONS)
+    # One wrk thread (it drives thousands of requests a second): with two, the thread that
+    # finished first leaves its connections open, and a sync worker waits on one of them until
+    # wrk exits, which doubled the other thread's latencies.
+    threads = 1
     rate = _wrk(path, cookie, threads, 10**9, 1)[0] or 1
     seconds = max(2, int(requests / rate * 2) + 2)
     return _wrk(path, cookie, threads, requests, seconds)
