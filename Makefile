@@ -6,7 +6,7 @@ PORT   ?= 5000
 DEMO   ?= 1
 export FLASK_APP := chapter
 
-.PHONY: help install run test lint format serve migrate bench load clean
+.PHONY: help install run test lint format serve migrate bench throughput load clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -40,8 +40,15 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: install ## Region-scale dataset (scratch DB) and page timings; CHAPTER_BENCH_DATABASE_URL for PostgreSQL
+bench: install ## Page timings on a scratch dataset (BENCH_CHAPTERS=100 region, 1000 national; CHAPTER_BENCH_DATABASE_URL for PostgreSQL); BENCH_MODE=throughput for req/s
+ifeq ($(BENCH_MODE),throughput)
+	$(BIN)/python tests/load/throughput.py
+else
 	$(BIN)/python -m chapter.bench
+endif
+
+throughput: install ## req/s and p50/p95/p99 per page: gunicorn (2 workers) + wrk on the bench data (CHAPTER_BENCH_DATABASE_URL, PostgreSQL)
+	$(BIN)/python tests/load/throughput.py
 
 load: install ## Locust 60 s on gunicorn + PostgreSQL with the bench data (CHAPTER_BENCH_DATABASE_URL)
 	$(BIN)/pip install --quiet locust

@@ -1,8 +1,9 @@
 """Configuration classes. Every setting can be overridden with a ``CHAPTER_<NAME>`` variable.
 
 ``CHAPTER_DATABASE_URL`` sets the database, ``CHAPTER_SECRET_KEY`` the signing key,
-``CHAPTER_REDIS_URL`` moves rate-limit counters to Redis, ``CHAPTER_MAIL_SERVER`` (with
-``CHAPTER_MAIL_PORT``, ``CHAPTER_MAIL_USERNAME``...) sends real e-mail instead of logging it.
+``CHAPTER_REDIS_URL`` moves rate-limit counters and the page cache to Redis,
+``CHAPTER_MAIL_SERVER`` (with ``CHAPTER_MAIL_PORT``, ``CHAPTER_MAIL_USERNAME``...) sends real
+e-mail instead of logging it. ``CHAPTER_PAGE_CACHE=false`` turns the page cache off.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class TestingConfig(Config):
     REQUEST_LOG = False
     SERVER_NAME = None
     WEBHOOK_ALLOW_LOCAL_HTTP = True  # the tests' receiver listens on 127.0.0.1
+    CACHE_TYPE = "SimpleCache"  # the page cache in the test process's memory
 
 
 class ProductionConfig(Config):

@@ -56,6 +56,7 @@ def init_extensions(app: Flask) -> None:
     from chapter.leaderboard import weekly_totals
     from chapter.platform import (
         mail_outbox,
+        page_cache,
         tables,  # noqa: F401 - every table is known to Alembic
     )
     from chapter.platform.db_events import enable_sqlite_foreign_keys
@@ -70,6 +71,7 @@ def init_extensions(app: Flask) -> None:
     mail.init_app(app)
     mail_outbox.install()
     weekly_totals.install()
+    page_cache.init_app(app)
     init_login(app)
 
 

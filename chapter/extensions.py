@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -20,3 +21,4 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 bootstrap = Bootstrap5()
 mail = Mail()
+cache = Cache()  # configured by chapter.platform.page_cache.init_app

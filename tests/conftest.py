@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text, update
 
 from chapter import create_app
-from chapter.extensions import db, limiter, mail
+from chapter.extensions import cache, db, limiter, mail
 from chapter.members.models import Member
 from chapter.members.roles import Position
 from tests.support import clock as test_clock
@@ -60,6 +60,7 @@ def clean_db(app: Flask) -> None:
         db.session.commit()
     with app.app_context():
         limiter.reset()
+        cache.clear()  # the page cache: ids start again at 1 in the emptied tables
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from chapter.members import service as members
 from chapter.members.models import Member
 from chapter.members.roles import Role
 from chapter.permissions import current_actor, public, role_required
-from chapter.platform import mail
+from chapter.platform import mail, page_cache
 
 
 @bp.route("/setup", methods=["GET", "POST"])
@@ -116,10 +116,19 @@ def region() -> str:
     if key not in spans:
         abort(400, description="Choose six_months, year or all.")
     label, start, end = spans[key]
+    # Platform admins all see the same region: cached until any chapter's data changes.
+    rows, top = page_cache.remember(
+        page_cache.REGION,
+        ("region", "admin", start, end),
+        lambda: (
+            region_service.chapters_overview(start, end),
+            region_service.top_givers(start, end),
+        ),
+    )
     return render_template(
         "admin/region.html",
-        rows=region_service.chapters_overview(start, end),
-        top=region_service.top_givers(start, end),
+        rows=rows,
+        top=top,
         period=key,
         label=label,
         spans=spans,

@@ -126,10 +126,12 @@ def complete_roster(args: dict[str, Any], meeting_id: int) -> dict[str, Any]:
     today = chapters.today_in(found.chapter, utcnow())
 
     def complete() -> None:
-        attendance.save_roster(
+        saved_roster = attendance.save_roster(
             meeting, found.chapter, [], [], version=args["version"], actor=found.user, today=today
         )
-        attendance.complete_roster(meeting, found.chapter, actor=found.user, today=today)
+        attendance.complete_roster(
+            meeting, found.chapter, actor=found.user, today=today, roster=saved_roster
+        )
 
     committed(complete)
     return _roster(meeting)

@@ -77,16 +77,16 @@ def _page(
 def roster(meeting_id: int) -> Response | tuple[str, int]:
     chapter, meeting = _meeting(meeting_id)
     today = today_for(chapter)
-    current = attendance.load_roster(meeting, chapter, today)
     form = RosterForm()
     form.set_member_choices(members.active_choices(chapter.id))
     if not form.is_submitted():
+        current = attendance.load_roster(meeting, chapter, today)
         return _page(chapter, meeting, current, _fresh_form(current))
     if not form.validate():
-        return _page(chapter, meeting, current, form, 422)
+        return _page(chapter, meeting, attendance.load_roster(meeting, chapter, today), form, 422)
 
     def save(key: str | None) -> Meeting:
-        attendance.save_roster(
+        saved_roster = attendance.save_roster(
             meeting,
             chapter,
             form.entries(),
@@ -98,7 +98,9 @@ def roster(meeting_id: int) -> Response | tuple[str, int]:
             form_key=key,
         )
         if form.complete.data:
-            attendance.complete_roster(meeting, chapter, actor=current_actor(), today=today)
+            attendance.complete_roster(
+                meeting, chapter, actor=current_actor(), today=today, roster=saved_roster
+            )
         return meeting
 
     try:  # the same save sent twice lands on the first, not on "the roster changed"

@@ -162,13 +162,17 @@ def load_roster(meeting: Meeting, chapter: Chapter, today: date) -> Roster:
             lines.append(RosterLine(member, rows.get(member.id), standing))
         elif member.status is MemberStatus.ON_LEAVE and not meeting.roster_is_completed:
             on_leave.append(member)
+    return Roster(meeting, lines, on_leave, _visits(meeting))
+
+
+def _visits(meeting: Meeting) -> list[tuple[Visit, Guest]]:
     visits = db.session.execute(
         db.select(Visit, Guest)
         .join(Guest, Guest.id == Visit.guest_id)
         .where(Visit.meeting_id == meeting.id)
         .order_by(Visit.id)
     ).all()
-    return Roster(meeting, lines, on_leave, [(visit, guest) for visit, guest in visits])
+    return [(visit, guest) for visit, guest in visits]
 
 
 def _snapshot(rows: dict[int, Attendance]) -> dict[str, object]:
@@ -276,7 +280,14 @@ def save_roster(
         before=_changed(before, after),
         after={**_changed(after, before), "visitors": len(visitors)},
     )
-    return load_roster(meeting, chapter, today)
+    # The roster as saved, without loading it again: the same lines with their new rows
+    # (a draft changes no standing, and who is on the roster does not change).
+    return Roster(
+        meeting,
+        [RosterLine(line.member, rows.get(line.member.id), line.standing) for line in roster.lines],
+        roster.on_leave,
+        _visits(meeting) if visitors else roster.visits,
+    )
 
 
 def _visitor_recorded(meeting: Meeting, guest: Guest, visit: Visit) -> None:
@@ -327,8 +338,12 @@ def complete_roster(
     today: date,
     now: datetime | None = None,
     from_file: str | None = None,
+    roster: Roster | None = None,
 ) -> None:
     """Complete the roster: every member on it must have a letter; it becomes read-only.
+
+    ``roster``: the roster as ``save_roster`` just returned it in the same transaction
+    (saves loading it again); loaded here otherwise.
 
     ``from_file``: the roster is an imported file's (BNI Connect recorded the meeting), so
     members it does not list are not asked for: they were not on that meeting's roster.
@@ -336,7 +351,8 @@ def complete_roster(
     _check_open(meeting)
     if meeting.meets_on > today:
         raise RuleViolation("A roster can be completed on or after the meeting day.")
-    roster = load_roster(meeting, chapter, today)
+    if roster is None or roster.meeting is not meeting:
+        roster = load_roster(meeting, chapter, today)
     if roster.unmarked and from_file is None:
         names = ", ".join(member.full_name for member in roster.unmarked)
         raise RuleViolation(f"Mark every member first. Not marked yet: {names}.")

@@ -19,6 +19,7 @@ from chapter.leaderboard import service as leaderboard
 from chapter.leaderboard.scoring_presets import PRESETS
 from chapter.members.roles import Role
 from chapter.permissions import current_actor, current_member, role_required
+from chapter.platform import page_cache
 
 
 class PresetForm(BaseForm):
@@ -58,7 +59,12 @@ def lights() -> Response | str:
         start=start,
         end=end,
         table=traffic_lights.table_for(chapter),
-        lights=traffic_lights.lights(chapter, start, end),
+        # every leader of the chapter sees the same lights: cached until its data changes
+        lights=page_cache.remember(
+            chapter.id,
+            ("lights", "leader", start, end),
+            lambda: traffic_lights.lights(chapter, start, end),
+        ),
     )
 
 
@@ -68,7 +74,12 @@ def light(member_id: int) -> str:
     member, chapter, view, start, end = _context()
     if member_id != member.id and not member.is_leader:
         abort(403)
-    found = traffic_lights.lights(chapter, start, end, member_id=member_id)
+    # one member's light, the same for that member and their leaders (the member is in the key)
+    found = page_cache.remember(
+        chapter.id,
+        ("light", member_id, start, end),
+        lambda: traffic_lights.lights(chapter, start, end, member_id=member_id),
+    )
     if not found:
         abort(404)
     return render_template(

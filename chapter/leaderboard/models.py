@@ -114,3 +114,36 @@ class ChapterWeeklyTotal(Base):
     substitute: Mapped[int] = mapped_column(Integer, default=0)
     tyfcb_credited_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     tyfcb_thanked_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ChapterRunningTotal(Base):
+    """Per chapter and week: every column summed over all weeks up to and including this one,
+    and the number of meetings held so far. The totals of any window are two rows apart
+    (the last row up to its end minus the last row before its start), so region-wide pages
+    read two rows per chapter whatever the length of its history."""
+
+    __tablename__ = "chapter_running_totals"
+
+    chapter_id: Mapped[int] = mapped_column(
+        ForeignKey("chapters.id", ondelete="RESTRICT"), primary_key=True
+    )
+    week_on: Mapped[date] = mapped_column(primary_key=True)
+    held_meetings: Mapped[int] = mapped_column(Integer, default=0)
+    given_inside: Mapped[int] = mapped_column(BigInteger, default=0)
+    given_outside: Mapped[int] = mapped_column(BigInteger, default=0)
+    received_inside: Mapped[int] = mapped_column(BigInteger, default=0)
+    received_outside: Mapped[int] = mapped_column(BigInteger, default=0)
+    one_to_ones: Mapped[int] = mapped_column(BigInteger, default=0)
+    visitors: Mapped[int] = mapped_column(BigInteger, default=0)
+    education_credits: Mapped[int] = mapped_column(BigInteger, default=0)
+    testimonials: Mapped[int] = mapped_column(BigInteger, default=0)
+    present: Mapped[int] = mapped_column(BigInteger, default=0)
+    absent: Mapped[int] = mapped_column(BigInteger, default=0)
+    late: Mapped[int] = mapped_column(BigInteger, default=0)
+    medical: Mapped[int] = mapped_column(BigInteger, default=0)
+    substitute: Mapped[int] = mapped_column(BigInteger, default=0)
+    tyfcb_credited_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    tyfcb_thanked_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+RUNNING_COLUMNS = ("held_meetings", *COLUMNS)

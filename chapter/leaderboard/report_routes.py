@@ -12,6 +12,7 @@ from chapter.forms import DateRangeForm
 from chapter.leaderboard import bp, reports
 from chapter.members.roles import Role
 from chapter.permissions import current_chapter_id, role_required
+from chapter.platform import page_cache
 from chapter.platform.csv_download import csv_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,7 +34,11 @@ def palms() -> Response | tuple[str, int]:
         ), 422
     start: date = form.start.data  # type: ignore[assignment]
     end: date = form.end.data  # type: ignore[assignment]
-    rows, total = reports.palms_summary(chapter.id, start, end)
+    rows, total = page_cache.remember(  # leaders only; cached until the chapter's data changes
+        chapter.id,
+        ("palms", "leader", start, end),
+        lambda: reports.palms_summary(chapter.id, start, end),
+    )
     name = f"palms-summary-{start.isoformat()}-{end.isoformat()}"
     output = request.args.get("format", "")
     if output == "csv":

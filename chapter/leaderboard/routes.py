@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import abort, render_template, request
 
@@ -13,7 +14,7 @@ from chapter.leaderboard import service as leaderboard
 from chapter.meetings import service as meetings
 from chapter.members.roles import Role
 from chapter.permissions import current_member, role_required
-from chapter.platform import charts
+from chapter.platform import charts, page_cache
 
 
 def _week_arg() -> date | None:
@@ -39,28 +40,59 @@ def index() -> str:
     sort = request.args.get("sort", "given")
     if sort not in leaderboard.SORTS:
         abort(400, description="Unknown column to sort by.")
+    key, week = request.args.get("period", "week"), _week_arg()
+    is_leader = member.is_leader
     try:
-        period = leaderboard.period_for(
-            chapter.id, request.args.get("period", "week"), _week_arg(), today, current_week
+        # The same for every member (or every leader) of the chapter until its data changes:
+        # cached per chapter and viewer kind. The viewer's own row is marked by the template.
+        data = page_cache.remember(
+            chapter.id,
+            (
+                "leaderboard",
+                "leader" if is_leader else "member",
+                key,
+                week,
+                sort,
+                today,
+                current_week,
+            ),
+            lambda: _board_data(chapter.id, key, week, sort, today, current_week, is_leader),
         )
     except ValueError as error:
         abort(400, description=f"That period cannot be shown: {error}.")
+    return render_template(
+        "leaderboard/index.html",
+        chapter=chapter,
+        member=member,
+        sorts=leaderboard.SORTS,
+        periods=leaderboard.PERIOD_KEYS,
+        sort=sort,
+        **data,
+    )
+
+
+def _board_data(
+    chapter_id: int,
+    key: str,
+    week: date | None,
+    sort: str,
+    today: date,
+    current_week: date | None,
+    is_leader: bool,
+) -> dict[str, Any]:
+    """What the board shows, the same for every viewer of a kind (the matrix: leaders only)."""
+    period = leaderboard.period_for(chapter_id, key, week, today, current_week)
     balances = period.key in leaderboard.BALANCE_PERIODS
     rows = leaderboard.board(
-        chapter.id, period.start, period.end, sort, period.previous, balances=balances
+        chapter_id, period.start, period.end, sort, period.previous, balances=balances
     )
-    trend_weeks = leaderboard.held_weeks(chapter.id)[:12]
-    trend = leaderboard.weekly_trend(chapter.id, trend_weeks)
+    trend_weeks = leaderboard.held_weeks(chapter_id)[:12]
+    trend = leaderboard.weekly_trend(chapter_id, trend_weeks)
     bars, bars_height = charts.pair_bars([(r.name, r.given, r.received) for r in rows])
     trend_columns, trend_width = charts.columns([(f"{w:%d %b}", given) for w, given, _ in trend])
-    context = {
-        "chapter": chapter,
-        "member": member,
+    data: dict[str, Any] = {
         "period": period,
         "rows": rows,
-        "sort": sort,
-        "sorts": leaderboard.SORTS,
-        "periods": leaderboard.PERIOD_KEYS,
         "is_empty": not any(
             r.given
             or r.received
@@ -69,20 +101,20 @@ def index() -> str:
             or r.totals["tyfcb_credited_cents"]
             for r in rows
         ),
-        "bars": bars,
+        "bars_svg": charts.pair_bars_svg(bars),
         "bars_height": bars_height,
-        "trend": trend_columns,
+        "trend": bool(trend_columns),
+        "trend_svg": charts.columns_svg(trend_columns, "referrals"),
         "trend_width": trend_width,
         "balance_spans": (
-            leaderboard.opening_balance_spans(chapter.id, period.start, period.end)
+            leaderboard.opening_balance_spans(chapter_id, period.start, period.end)
             if balances
             else []
         ),
     }
-    if member.is_leader:
-        matrix = leaderboard.give_get_matrix(chapter.id, period.start, period.end)
-        largest = max(matrix.values(), default=0)
-        context["matrix"] = {
-            key: (count, charts.shade(count, largest)) for key, count in matrix.items()
-        }
-    return render_template("leaderboard/index.html", **context)
+    if is_leader:  # written out once per data version, then cached with the rest
+        by_name = sorted(((r.member_id, r.name) for r in rows), key=lambda p: p[1].lower())
+        data["matrix_rows"] = charts.give_get_rows(
+            by_name, leaderboard.give_get_matrix(chapter_id, period.start, period.end)
+        )
+    return data

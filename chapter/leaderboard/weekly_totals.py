@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session
 from chapter.attendance.guest_models import Visit
 from chapter.attendance.models import Attendance
 from chapter.extensions import db
-from chapter.leaderboard.models import COLUMNS, LETTER_COLUMNS, ChapterWeeklyTotal, WeeklyTotal
+from chapter.leaderboard.models import (
+    COLUMNS,
+    LETTER_COLUMNS,
+    RUNNING_COLUMNS,
+    ChapterRunningTotal,
+    ChapterWeeklyTotal,
+    WeeklyTotal,
+)
 from chapter.ledger.models import (
     EducationCredit,
     OneToOne,
@@ -30,11 +37,15 @@ from chapter.ledger.models import (
 )
 from chapter.ledger.rules import SlipKind
 from chapter.meetings.models import Meeting
+from chapter.platform import page_cache
 
 Key = tuple[int, date]  # (member_id, week_on)
 DIRTY = "chapter_weekly_dirty"  # {chapter_id: {(member_id, week_on)}}
 DIRTY_MEETINGS = "chapter_weekly_meetings"  # {meeting_id}
+DIRTY_ROSTERS = "chapter_weekly_rosters"  # {meeting_id} whose attendance or visits changed
 BUSY = "chapter_weekly_busy"
+# What of a meeting decides whether and where its roster counts.
+COUNTED_MEETING_FIELDS = ("meets_on", "is_cancelled", "roster_completed_at", "chapter_id")
 
 
 def _filters(
@@ -200,6 +211,51 @@ def _sum_chapter_weeks(chapter_id: int, weeks: set[date] | None) -> None:
     db.session.execute(
         insert(ChapterWeeklyTotal).from_select(["chapter_id", "week_on", *COLUMNS], sums)
     )
+    _run_from(chapter_id, min(weeks) if weeks else None)
+
+
+def _run_from(chapter_id: int, since: date | None) -> None:
+    """Recompute the chapter's running totals from week ``since`` on (all weeks when None):
+    the last row before it, plus each later chapter-week and held meeting in order. A write
+    in the current week rewrites one row; a back-dated one, the weeks after it."""
+    running = ChapterRunningTotal
+    base = dict.fromkeys(RUNNING_COLUMNS, 0)
+    stale = delete(running).where(running.chapter_id == chapter_id)
+    weekly = db.select(
+        ChapterWeeklyTotal.week_on, *(getattr(ChapterWeeklyTotal, c) for c in COLUMNS)
+    )
+    weekly = weekly.where(ChapterWeeklyTotal.chapter_id == chapter_id)
+    held = db.select(Meeting.meets_on, func.count()).where(
+        Meeting.chapter_id == chapter_id,
+        Meeting.is_cancelled.is_(False),
+        Meeting.roster_completed_at.is_not(None),
+    )
+    if since is not None:
+        before = db.session.execute(
+            db.select(*(getattr(running, c) for c in RUNNING_COLUMNS))
+            .where(running.chapter_id == chapter_id, running.week_on < since)
+            .order_by(running.week_on.desc())
+            .limit(1)
+        ).first()
+        if before is not None:
+            base = dict(zip(RUNNING_COLUMNS, (int(v) for v in before), strict=True))
+        stale = stale.where(running.week_on >= since)
+        weekly = weekly.where(ChapterWeeklyTotal.week_on >= since)
+        held = held.where(Meeting.meets_on >= since)
+    steps: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(RUNNING_COLUMNS, 0))
+    for week_on, *values in db.session.execute(weekly):
+        step = steps[week_on]
+        for column, value in zip(COLUMNS, values, strict=True):
+            step[column] += int(value or 0)
+    for week_on, count in db.session.execute(held.group_by(Meeting.meets_on)):
+        steps[week_on]["held_meetings"] += int(count)
+    db.session.execute(stale)
+    rows = []
+    for week_on in sorted(steps):
+        base = {column: base[column] + steps[week_on][column] for column in RUNNING_COLUMNS}
+        rows.append({"chapter_id": chapter_id, "week_on": week_on, **base})
+    if rows:
+        db.session.execute(insert(running), rows)
 
 
 def refresh_meeting_week(chapter_id: int, week_on: date) -> None:
@@ -216,6 +272,7 @@ def refresh_meeting_week(chapter_id: int, week_on: date) -> None:
 def rebuild(chapter_id: int) -> int:
     """Throw the chapter's summary away and compute it again from the raw rows."""
     db.session.execute(delete(WeeklyTotal).where(WeeklyTotal.chapter_id == chapter_id))
+    page_cache.touch(db.session(), chapter_id)  # its cached pages go with the commit
     totals = aggregate(chapter_id)
     _write(chapter_id, totals)
     _sum_chapter_weeks(chapter_id, None)
@@ -245,10 +302,16 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         elif isinstance(obj, Testimonial):
             _mark(session, obj.chapter_id, obj.giver_id, obj.week_on)
         elif isinstance(obj, Attendance | Visit) and obj.meeting_id is not None:
-            session.info.setdefault(DIRTY_MEETINGS, set()).add(obj.meeting_id)
+            # counted only once the roster is completed: see _before_commit
+            session.info.setdefault(DIRTY_ROSTERS, set()).add(obj.meeting_id)
         elif isinstance(obj, Meeting) and obj.id is not None:
+            state = inspect(obj)
+            if obj in session.dirty and not any(
+                state.attrs[name].history.has_changes() for name in COUNTED_MEETING_FIELDS
+            ):
+                continue  # e.g. a draft roster's version or form key: nothing counted moved
             session.info.setdefault(DIRTY_MEETINGS, set()).add(obj.id)
-            moved_from = inspect(obj).attrs.meets_on.history.deleted
+            moved_from = state.attrs.meets_on.history.deleted
             for old_day in moved_from or ():
                 session.info.setdefault("chapter_weekly_old_weeks", set()).add(
                     (obj.chapter_id, old_day)
@@ -261,21 +324,27 @@ def _before_commit(session: Session) -> None:
     session.flush()
     dirty = session.info.pop(DIRTY, {})
     meeting_ids = session.info.pop(DIRTY_MEETINGS, set())
+    roster_ids = session.info.pop(DIRTY_ROSTERS, set())
     old_weeks = session.info.pop("chapter_weekly_old_weeks", set())
-    if not (dirty or meeting_ids or old_weeks):
+    if not (dirty or meeting_ids or roster_ids or old_weeks):
         return
     session.info[BUSY] = True
     try:
         weeks = set(old_weeks)
-        if meeting_ids:
-            weeks |= {
-                (chapter_id, meets_on)
-                for chapter_id, meets_on in session.execute(
-                    db.select(Meeting.chapter_id, Meeting.meets_on).where(
-                        Meeting.id.in_(meeting_ids)
-                    )
-                )
-            }
+        if meeting_ids or roster_ids:
+            # A meeting that changed counts again; a roster whose rows changed only if it is
+            # completed (a draft's letters and visitors count nowhere yet: a leader saving a
+            # draft does not recompute the week).
+            for meeting_id, chapter_id, meets_on, held in session.execute(
+                db.select(
+                    Meeting.id,
+                    Meeting.chapter_id,
+                    Meeting.meets_on,
+                    and_(Meeting.roster_completed_at.is_not(None), Meeting.is_cancelled.is_(False)),
+                ).where(Meeting.id.in_(meeting_ids | roster_ids))
+            ):
+                if meeting_id in meeting_ids or held:
+                    weeks.add((chapter_id, meets_on))
         for chapter_id, week_on in weeks:
             refresh_meeting_week(chapter_id, week_on)
         for chapter_id, keys in dirty.items():
@@ -286,7 +355,7 @@ def _before_commit(session: Session) -> None:
 
 
 def _discard(session: Session, *args: Any) -> None:
-    for key in (DIRTY, DIRTY_MEETINGS, "chapter_weekly_old_weeks"):
+    for key in (DIRTY, DIRTY_MEETINGS, DIRTY_ROSTERS, "chapter_weekly_old_weeks"):
         session.info.pop(key, None)
 
 

@@ -8,7 +8,8 @@ import io
 from pathlib import Path
 
 import openpyxl
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from chapter.demo.service import DemoLogin
 from tests.browser.conftest import ConsoleWatch
@@ -77,3 +78,40 @@ def test_leader_downloads_the_palms_summary_as_csv_and_xlsx(
     sheet = openpyxl.load_workbook(saved).active
     assert [cell.value for cell in sheet[2]] == HEADER
     assert sheet.cell(sheet.max_row, 1).value == "Total"
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_leader_reads_who_gives_to_whom_and_the_bars(
+    browser: Browser,
+    live_server: str,
+    demo_chapter: tuple[DemoLogin, ...],
+    artifacts: Path,
+    width: int,
+) -> None:
+    """The matrix and the bars are written out in Python (issue 17): every member a row and a
+    column, numbers where slips were passed, a sentence for screen readers, a bar per member."""
+    context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        log_in(page, LEADER)
+        page.goto("/leaderboard/?period=six_months")
+        matrix = page.locator("table.matrix")
+        matrix.scroll_into_view_if_needed()
+        members = page.locator("table.leaderboard tbody tr").count()
+        expect(matrix.locator("tbody tr")).to_have_count(members)
+        expect(matrix.locator("thead th.matrix-head")).to_have_count(members)
+        expect(matrix.locator("tbody td")).to_have_count(members * members)
+        passed = matrix.locator("tbody td:not(.shade-0)")
+        assert passed.count() > members  # the demo chapter passes slips between many pairs
+        expect(passed.first.locator(".visually-hidden")).to_contain_text(" from ")
+        # darker = more: a cell with slips is shaded, an empty one is not
+        shaded = passed.first.evaluate("cell => getComputedStyle(cell).backgroundColor")
+        empty = matrix.locator("tbody td.shade-0").first.evaluate(
+            "cell => getComputedStyle(cell).backgroundColor"
+        )
+        assert shaded != empty, shaded
+        bars = page.get_by_role("img", name="Referrals given (dark) and received (light)")
+        expect(bars.locator("rect.bar-given")).to_have_count(members)
+        page.screenshot(path=str(artifacts / f"leaderboard-matrix-{width}.png"), full_page=True)
+    finally:
+        context.close()

@@ -1,0 +1,193 @@
+"""The page-data cache: what a page needs, kept per chapter and per viewer kind, keyed by the
+chapter's data version.
+
+Every commit that touches a chapter's rows (its ledger, meetings, rosters, members, settings;
+not its audit trail, notifications or mail) gets the chapter a new data version just after it
+commits, so the next page view computes afresh and nothing stale is ever served. A version is
+a random token, not a counter: a version evicted from the cache comes back as a new token,
+never as an old one whose entries may still be there.
+
+Flask-Caching: RedisCache when REDIS_URL is set (shared by every worker and host); without
+Redis a FileSystemCache in the instance folder, which every worker of one host shares (a
+per-process SimpleCache would let one worker serve a page another worker's write made stale);
+the tests use SimpleCache (one process). ``CACHE_TYPE`` overrides, ``PAGE_CACHE = False``
+turns it off.
+
+What goes in must be the same for every viewer of the key: the caller puts the viewer kind
+(and the member, for anything personal) in the key.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Hashable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from chapter.extensions import cache, db
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+CHANGED = "page_cache_changed"  # session.info: {chapter_id}
+MEETINGS = "page_cache_meetings"  # session.info: {meeting_id} (rows that name only a meeting)
+USERS = "page_cache_users"  # session.info: {user_id} whose name changed
+REGION = "region"  # the version of pages that show every chapter
+# Chapter rows that no cached page reads: writing them (a log-in, a notification read, a mail
+# sent, a webhook delivered) must not throw the chapter's pages away.
+IGNORED_TABLES = frozenset(
+    {
+        "audit_events",
+        "notifications",
+        "mail_deliveries",
+        "mail_preferences",
+        "chapter_mail_settings",
+        "api_tokens",
+        "webhook_endpoints",
+        "webhook_events",
+        "webhook_deliveries",
+        "import_uploads",
+        "import_name_mappings",
+        "swap_requests",
+        "presentations",
+        # the summaries are written with the raw rows that changed them
+        "weekly_totals",
+        "chapter_weekly_totals",
+        "chapter_running_totals",
+    }
+)
+NAME_FIELDS = ("first_name", "last_name")
+
+
+def init_app(app: Flask) -> None:
+    """Redis when REDIS_URL is set, one process's memory otherwise (unless CACHE_TYPE says)."""
+    app.config.setdefault("PAGE_CACHE", True)
+    if not app.config.get("CACHE_TYPE"):
+        if app.config.get("REDIS_URL"):
+            app.config["CACHE_TYPE"] = "RedisCache"
+            app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+        else:
+            app.config["CACHE_TYPE"] = "FileSystemCache"
+            app.config.setdefault("CACHE_DIR", str(Path(app.instance_path) / "page-cache"))
+    app.config.setdefault("CACHE_THRESHOLD", 5000)
+    # Entries also expire: if Redis was unreachable when a write tried to bump a version,
+    # what was cached before the write can come back for at most this long.
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 15 * 60)
+    app.config.setdefault("CACHE_KEY_PREFIX", "chapter:")
+    cache.init_app(app)
+    install()
+
+
+def _enabled() -> bool:
+    return has_app_context() and bool(current_app.config.get("PAGE_CACHE", True))
+
+
+def version(scope: Hashable) -> str:
+    """The data version of a chapter (its id) or of the region (``REGION``)."""
+    key = f"version:{scope}"
+    found = cache.get(key)
+    if found is None:
+        found = uuid.uuid4().hex
+        if not cache.add(key, found):  # another worker set it first: use theirs
+            found = cache.get(key) or found
+    return str(found)
+
+
+def remember(scope: Hashable, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave for these ``parts`` at the scope's current version."""
+    if not _enabled():
+        return compute()
+    try:
+        key = "page:" + ":".join(str(part) for part in (scope, version(scope), *parts))
+        found = cache.get(key)
+    except Exception:  # the cache unreachable: build the page, never fail it
+        log.warning("page cache unreachable; building the page", exc_info=True)
+        return compute()
+    if found is not None:
+        return found
+    value = compute()
+    try:
+        cache.set(key, value)
+    except Exception:
+        log.warning("page cache unreachable; not kept", exc_info=True)
+    return value
+
+
+def bump(chapter_ids: Iterable[int]) -> None:
+    """New data versions for these chapters, and for the region (after their commit)."""
+    ids = set(chapter_ids)
+    if not ids or not has_app_context():
+        return
+    try:
+        for chapter_id in ids:
+            cache.set(f"version:{chapter_id}", uuid.uuid4().hex)
+        cache.set(f"version:{REGION}", uuid.uuid4().hex)
+    except Exception:  # the write is committed; entries expire on their own
+        log.exception("page cache unreachable: versions not bumped for chapters %s", ids)
+
+
+def touch(session: Session, chapter_id: int) -> None:
+    """This chapter's pages change with the session's commit (e.g. a rebuild by hand)."""
+    session.info.setdefault(CHANGED, set()).add(chapter_id)
+
+
+def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        table = getattr(obj, "__tablename__", None)
+        if table is None or table in IGNORED_TABLES:
+            continue
+        if table == "chapters":
+            if obj.id is not None:
+                touch(session, obj.id)
+        elif table == "users":
+            state = inspect(obj)
+            if any(state.attrs[name].history.has_changes() for name in NAME_FIELDS):
+                session.info.setdefault(USERS, set()).add(obj.id)
+        elif isinstance(getattr(obj, "chapter_id", None), int):
+            touch(session, obj.chapter_id)
+        elif isinstance(getattr(obj, "meeting_id", None), int):
+            session.info.setdefault(MEETINGS, set()).add(obj.meeting_id)
+
+
+def _before_commit(session: Session) -> None:
+    """Name the chapters of changed rows that carry only a meeting or a user."""
+    session.flush()
+    meeting_ids = session.info.pop(MEETINGS, set())
+    user_ids = session.info.pop(USERS, set())
+    tables = db.metadata.tables
+    if meeting_ids:
+        meetings = tables["meetings"]
+        for (chapter_id,) in session.execute(
+            db.select(meetings.c.chapter_id).where(meetings.c.id.in_(meeting_ids))
+        ):
+            touch(session, chapter_id)
+    if user_ids:
+        members = tables["members"]
+        for (chapter_id,) in session.execute(
+            db.select(members.c.chapter_id).where(members.c.user_id.in_(user_ids))
+        ):
+            touch(session, chapter_id)
+
+
+def _after_commit(session: Session) -> None:
+    changed = session.info.pop(CHANGED, set())
+    if changed and has_app_context() and "cache" in current_app.extensions:
+        bump(changed)
+
+
+def _discard(session: Session, *args: Any) -> None:
+    for key in (CHANGED, MEETINGS, USERS):
+        session.info.pop(key, None)
+
+
+def install() -> None:
+    """Watch every session (idempotent)."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", _discard)

@@ -1,0 +1,258 @@
+"""The page-data cache (chapter/platform/page_cache.py): pages come from it while the chapter's
+data is unchanged, no viewer ever sees another viewer's private data from it, and every write
+shows on the very next page view."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from chapter.attendance.rules import Palms
+from chapter.extensions import db
+from chapter.ledger.models import ReferralSlip
+from tests.conftest import People, count_queries, login_as
+from tests.support.attendance_factories import chapter_today, roster_form
+from tests.support.leaderboard_helpers import (
+    Week,
+    add_members,
+    board_lines,
+    record_week,
+    rename,
+    table_rows,
+    text,
+    wednesdays_before,
+)
+from tests.support.referral_helpers import slip_form, thank_form
+
+ALL = "/leaderboard/?period=all"
+MATRIX = "Giver ↓ / receiver →"
+
+
+def week_with_slips(app: Flask, people: People) -> tuple[int, date]:
+    """A completed week in Home: the leader gave the member 2 slips. Returns its meeting."""
+    (day,) = wednesdays_before(chapter_today(), 1)
+    lena, milo = people.leader.member_id, people.member.member_id
+    meeting_id = record_week(
+        app,
+        people.leader.chapter_id,
+        day,
+        Week(letters={lena: Palms.PRESENT, milo: Palms.PRESENT}, slips=[(lena, milo)] * 2),
+    )
+    return meeting_id, day
+
+
+def view(app: Flask, client: FlaskClient, path: str) -> tuple[object, int]:
+    with count_queries(app) as statements:
+        response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    return response, len(statements)
+
+
+def given(response, person_name: str) -> int:
+    return next(line.given for line in board_lines(response) if line.name == person_name)
+
+
+def names(app: Flask, people: People) -> tuple[str, str]:
+    rename(app, people.leader, "Lena", "Leader")
+    rename(app, people.member, "Milo", "Member")
+    return "Lena Leader", "Milo Member"
+
+
+# --- served from the cache, and only what the viewer may see -------------------------------------
+
+
+def test_the_second_view_of_an_unchanged_board_comes_from_the_cache(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    week_with_slips(app, people)
+    login_as(client, people.member)
+    first, built = view(app, client, ALL)
+    second, cached = view(app, client, ALL)
+    assert cached < built  # the board's own queries are skipped
+    assert board_lines(second) == board_lines(first)
+
+
+def test_each_member_sees_their_own_row_marked_whoever_filled_the_cache(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    week_with_slips(app, people)
+    (third,) = add_members(app, people.member.chapter_id, 1)
+    login_as(client, people.member)
+    mine, built = view(app, client, ALL)
+    login_as(client, third)
+    theirs, cached = view(app, client, ALL)
+    assert cached < built  # the second member's page did come from the cache
+    me = [line.name for line in board_lines(mine) if line.is_you or line.highlighted]
+    them = [line.name for line in board_lines(theirs) if line.is_you or line.highlighted]
+    assert len(me) == 1
+    assert len(them) == 1
+    assert me != them
+    assert next(line for line in board_lines(theirs) if line.highlighted).is_you
+
+
+def test_a_member_never_sees_the_leaders_matrix_cached_by_a_leader(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    week_with_slips(app, people)
+    login_as(client, people.leader)
+    leader_page = text(client.get(ALL))
+    assert MATRIX in leader_page
+    login_as(client, people.member)
+    member_page, _ = view(app, client, ALL)
+    assert MATRIX not in text(member_page)
+    login_as(client, people.leader)  # and the other way round: a member first, then a leader
+    assert MATRIX in text(client.get(ALL))
+
+
+def test_a_leaders_view_then_a_members_view_of_the_same_week(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    _, day = week_with_slips(app, people)
+    path = f"/leaderboard/?period=week&week={day.isoformat()}"
+    login_as(client, people.leader)
+    leader_lines = board_lines(client.get(path))
+    login_as(client, people.member)
+    member = client.get(path)
+    assert MATRIX not in text(member)
+    assert [(x.name, x.given) for x in board_lines(member)] == [
+        (x.name, x.given) for x in leader_lines
+    ]
+    assert [x.is_you for x in board_lines(member)] != [x.is_you for x in leader_lines]
+
+
+def test_one_members_traffic_light_is_not_served_for_another(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    week_with_slips(app, people)
+    lena, milo = names(app, people)
+    login_as(client, people.leader)
+    assert lena in text(client.get(f"/traffic-lights/{people.leader.member_id}"))
+    login_as(client, people.member)
+    page = text(client.get("/traffic-lights/", follow_redirects=True))
+    assert milo in page
+    assert lena not in page
+
+
+# --- every write shows on the next view ----------------------------------------------------------
+
+
+def test_a_slip_passed_shows_on_the_next_view(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    week_with_slips(app, people)
+    _, milo = names(app, people)
+    login_as(client, people.member)
+    # a first slip (it also plans the meetings ahead, which the board reads)
+    assert client.post("/referrals/new", data=slip_form(people.leader.member_id)).status_code == 302
+    before = given(client.get(ALL), milo)
+    assert given(client.get(ALL), milo) == before  # cached
+    response = client.post("/referrals/new", data=slip_form(people.leader.member_id))
+    assert response.status_code == 302
+    assert given(client.get(ALL), milo) == before + 1
+
+
+def test_a_thank_you_shows_on_the_next_view(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    week_with_slips(app, people)
+    lena, _ = names(app, people)
+    login_as(client, people.member)
+    # a first thank-you (it also plans the meetings ahead, which the board reads)
+    response = client.post("/thanks/new", data=thank_form(people.leader.member_id, amount="1"))
+    assert response.status_code == 302, text(response)
+    credited = {line.name: line.tyfcb for line in board_lines(client.get(ALL))}
+    assert "1.00" in credited[lena]
+    response = client.post("/thanks/new", data=thank_form(people.leader.member_id))
+    assert response.status_code == 302, text(response)
+    after = {line.name: line.tyfcb for line in board_lines(client.get(ALL))}
+    assert "1,235.50" in after[lena]
+
+
+def test_a_void_shows_on_the_next_view(app: Flask, client: FlaskClient, people: People) -> None:
+    week_with_slips(app, people)
+    lena, _ = names(app, people)
+    login_as(client, people.leader)
+    assert given(client.get(ALL), lena) == 2
+    with app.app_context():
+        slip_id = db.session.scalar(sa.select(ReferralSlip.id).limit(1))
+    response = client.post(f"/referrals/{slip_id}/void", data={"reason": "Passed twice"})
+    assert response.status_code == 302, text(response)
+    assert given(client.get(ALL), lena) == 1
+
+
+def test_a_completed_roster_shows_on_the_next_view(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    week_with_slips(app, people)
+    lena, milo = names(app, people)
+    day = wednesdays_before(chapter_today(), 2)[1]
+    meeting_id = record_week(app, people.leader.chapter_id, day, completed=False)
+    login_as(client, people.leader)
+    report = f"/reports/palms?start={day.isoformat()}&end={chapter_today().isoformat()}"
+    marker = 'class="table table-sm table-striped palms-report"'
+    before = {" ".join(row[:2]): row for row in table_rows(text(client.get(report)), marker)}
+    lights = text(client.get("/traffic-lights/"))
+    response = client.post(
+        f"/meetings/{meeting_id}/roster",
+        data=roster_form(
+            0,
+            [
+                {"member_id": people.leader.member_id, "status": "P"},
+                {"member_id": people.member.member_id, "status": "A"},
+            ],
+            complete="Save and complete roster",
+        ),
+    )
+    assert response.status_code == 302, text(response)
+    after = {" ".join(row[:2]): row for row in table_rows(text(client.get(report)), marker)}
+    assert after[milo] != before[milo]  # an absence more in the PALMS report
+    assert after[lena] != before[lena]
+    assert text(client.get("/traffic-lights/")) != lights
+
+
+def test_a_renamed_member_shows_on_the_next_view(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    week_with_slips(app, people)
+    names(app, people)
+    login_as(client, people.member)
+    assert "Milo Member" in text(client.get(ALL))
+    rename(app, people.member, "Mila", "Moved")
+    page = text(client.get(ALL))
+    assert "Mila Moved" in page
+    assert "Milo Member" not in page
+
+
+def test_a_slip_shows_on_the_region_view_at_once(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    week_with_slips(app, people)
+    login_as(client, people.admin)
+    before = {
+        row[0]: row for row in table_rows(text(client.get("/admin/region?period=all")), "<table")
+    }
+    assert before["Home Chapter"][2] == "2"
+    login_as(client, people.member)
+    assert client.post("/referrals/new", data=slip_form(people.leader.member_id)).status_code == 302
+    login_as(client, people.admin)
+    after = {
+        row[0]: row for row in table_rows(text(client.get("/admin/region?period=all")), "<table")
+    }
+    assert after["Home Chapter"][2] == "3"
+
+
+def test_turned_off_the_cache_builds_every_view(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    week_with_slips(app, people)
+    login_as(client, people.member)
+    app.config["PAGE_CACHE"] = False
+    try:
+        _, first = view(app, client, ALL)
+        _, second = view(app, client, ALL)
+    finally:
+        app.config["PAGE_CACHE"] = True
+    assert first == second
