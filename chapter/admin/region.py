@@ -17,10 +17,18 @@ from chapter.attendance.guest_models import Guest, Visit
 from chapter.auth.models import User
 from chapter.chapters.models import Chapter
 from chapter.extensions import db
-from chapter.leaderboard.models import RUNNING_COLUMNS, ChapterRunningTotal, WeeklyTotal
+from chapter.leaderboard import giver_windows
+from chapter.leaderboard.models import RUNNING_COLUMNS, ChapterRunningTotal, GiverWindow
 from chapter.meetings.models import Meeting
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
+
+END_OF_HISTORY = date(9999, 12, 31)
+
+
+def periods(today: date) -> dict[str, tuple[str, date]]:
+    """The region view's periods: key -> (label, first week), each to the end of history."""
+    return giver_windows.region_windows(today)
 
 
 @dataclass(frozen=True)
@@ -167,28 +175,25 @@ class TopGiver:
     given: int
 
 
-def top_givers(start: date, end: date, limit: int = 10) -> list[TopGiver]:
-    """The members who gave the most referrals across all chapters in the window."""
-    given = func.sum(WeeklyTotal.given_inside + WeeklyTotal.given_outside).label("given")
-    # Rank on the summary alone, then fetch names for the few winners only.
-    best = (
-        db.select(WeeklyTotal.member_id, given)
-        .where(WeeklyTotal.week_on >= start, WeeklyTotal.week_on <= end)
-        .group_by(WeeklyTotal.member_id)
-        .order_by(given.desc(), WeeklyTotal.member_id)
-        .limit(limit)
-        .subquery()
-    )
-    rows = db.session.execute(
-        db.select(User.first_name, User.last_name, Chapter.name, best.c.given)
-        .select_from(best)
-        .join(Member, Member.id == best.c.member_id)
-        .join(User, User.id == Member.user_id)
-        .join(Chapter, Chapter.id == Member.chapter_id)
-        .order_by(best.c.given.desc(), best.c.member_id)
-    )
+def top_givers(start: date, limit: int = 10) -> list[TopGiver]:
+    """The members who gave the most referrals across all chapters from ``start`` on: one
+    index read of the window's per-member totals (filled on the window's first view)."""
+    if not db.session.scalar(db.select(GiverWindow.filled_at).where(GiverWindow.start_on == start)):
+        giver_windows.ensure(start)
+        db.session.commit()
+    best = giver_windows.top(start, limit)
+    if not best:
+        return []
+    names = {
+        row.id: row
+        for row in db.session.execute(
+            db.select(Member.id, User.first_name, User.last_name, Chapter.name)
+            .join(User, User.id == Member.user_id)
+            .join(Chapter, Chapter.id == Member.chapter_id)
+            .where(Member.id.in_([member_id for member_id, _ in best]))
+        )
+    }
     return [
-        TopGiver(f"{r.first_name} {r.last_name}", r.name, int(r.given or 0))
-        for r in rows
-        if r.given
+        TopGiver(f"{names[m].first_name} {names[m].last_name}", names[m].name, given)
+        for m, given in best
     ]

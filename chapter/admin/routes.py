@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import login_user
 from werkzeug.wrappers import Response
@@ -12,7 +10,6 @@ from chapter.admin import bp
 from chapter.admin import region as region_service
 from chapter.admin.chapter_health import BANDS
 from chapter.admin.forms import ChapterForm, SetupForm
-from chapter.attendance.rules import months_before
 from chapter.auth import service as accounts
 from chapter.chapters import service as chapters
 from chapter.chapters.models import Chapter
@@ -106,23 +103,18 @@ def chapter_detail(chapter_id: int) -> str:
 @bp.route("/admin/region")
 @role_required(Role.PLATFORM_ADMIN)
 def region() -> str:
-    today = utcnow().date()
     key = request.args.get("period", "six_months")
-    spans = {
-        "six_months": ("Rolling 6 months", months_before(today, 6), today),
-        "year": ("This year", date(today.year, 1, 1), today),
-        "all": ("All time", date(1900, 1, 1), date(9999, 12, 31)),
-    }
+    spans = region_service.periods(utcnow().date())
     if key not in spans:
         abort(400, description="Choose six_months, year or all.")
-    label, start, end = spans[key]
+    label, start = spans[key]
     # Platform admins all see the same region: cached until any chapter's data changes.
     rows, top = page_cache.remember(
         page_cache.REGION,
-        ("region", "admin", start, end),
+        ("region", "admin", start),
         lambda: (
-            region_service.chapters_overview(start, end),
-            region_service.top_givers(start, end),
+            region_service.chapters_overview(start, region_service.END_OF_HISTORY),
+            region_service.top_givers(start),
         ),
     )
     return render_template(

@@ -4,13 +4,13 @@ with the raw rows in the same transaction, so leaderboards never scan the slip t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chapter.attendance.rules import Palms
-from chapter.db import Base
+from chapter.db import Base, UTCDateTime
 
 COUNT_COLUMNS = (
     "given_inside",
@@ -147,3 +147,27 @@ class ChapterRunningTotal(Base):
 
 
 RUNNING_COLUMNS = ("held_meetings", *COLUMNS)
+
+
+class GiverWindow(Base):
+    """A window of weeks (from ``start_on`` to the end of history) the region view ranks givers
+    over; ``filled_at`` is set once every member's row was summed from the weekly summary."""
+
+    __tablename__ = "giver_windows"
+
+    start_on: Mapped[date] = mapped_column(primary_key=True)
+    filled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class MemberWindowTotal(Base):
+    """Referrals a member gave from ``start_on`` on: one row per member and region window, so
+    the region's top givers are one index read, not a sum over every member-week."""
+
+    __tablename__ = "member_window_totals"
+    __table_args__ = (Index("ix_member_window_totals_rank", "start_on", "given", "member_id"),)
+
+    start_on: Mapped[date] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("members.id", ondelete="RESTRICT"), primary_key=True
+    )
+    given: Mapped[int] = mapped_column(Integer, default=0)

@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, delete, event, func, insert, inspect
+from sqlalchemy import and_, delete, event, func, insert, inspect, tuple_
 from sqlalchemy.orm import Session
 
 from chapter.attendance.guest_models import Visit
 from chapter.attendance.models import Attendance
 from chapter.extensions import db
+from chapter.leaderboard import giver_windows
 from chapter.leaderboard.models import (
     COLUMNS,
     LETTER_COLUMNS,
@@ -271,12 +272,29 @@ def refresh_meeting_week(chapter_id: int, week_on: date) -> None:
 
 def rebuild(chapter_id: int) -> int:
     """Throw the chapter's summary away and compute it again from the raw rows."""
+    had = set(
+        db.session.scalars(
+            db.select(WeeklyTotal.member_id).where(WeeklyTotal.chapter_id == chapter_id).distinct()
+        )
+    )
     db.session.execute(delete(WeeklyTotal).where(WeeklyTotal.chapter_id == chapter_id))
     page_cache.touch(db.session(), chapter_id)  # its cached pages go with the commit
     totals = aggregate(chapter_id)
     _write(chapter_id, totals)
     _sum_chapter_weeks(chapter_id, None)
+    giver_windows.recount(had | {member_id for member_id, _ in totals})
     return len(totals)
+
+
+def _members_in(weeks: set[tuple[int, date]]) -> set[int]:
+    """The members with a summary row in any of these (chapter, week) pairs."""
+    return set(
+        db.session.scalars(
+            db.select(WeeklyTotal.member_id)
+            .where(tuple_(WeeklyTotal.chapter_id, WeeklyTotal.week_on).in_(weeks))
+            .distinct()
+        )
+    )
 
 
 def _mark(session: Session, chapter_id: int, member_id: int | None, week_on: date) -> None:
@@ -349,6 +367,10 @@ def _before_commit(session: Session) -> None:
             refresh_meeting_week(chapter_id, week_on)
         for chapter_id, keys in dirty.items():
             refresh(chapter_id, {key for key in keys if (chapter_id, key[1]) not in weeks})
+        givers = {member_id for keys in dirty.values() for member_id, _ in keys}
+        if old_weeks:  # a meeting moved: its slips moved with it, by a bulk update
+            givers |= _members_in(weeks)
+        giver_windows.recount(givers)
         session.flush()
     finally:
         session.info.pop(BUSY, None)

@@ -1,0 +1,125 @@
+"""The region's top givers without summing every member-week on each view.
+
+The region view ranks givers over a few windows, each from a start week to the end of history
+(``region_windows``: the rolling six months, this year, all time). For every current window a
+row per member holds the referrals they gave in it (``member_window_totals``), so the top ten
+is one index read whatever the number of members or weeks.
+
+Kept in step like the weekly summary it is summed from: the commit hook that refreshes a
+member's weekly rows calls ``recount`` for those members, in the same transaction, for every
+current window (whether or not anyone has opened it yet). A window is filled for every member
+on its first view (``ensure``); a member's row written by a commit wins over the fill (the fill
+never overwrites), so a write racing a fill is never lost. The rolling window starts a day
+later each day: yesterday's window is dropped when today's is filled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import and_, delete, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from chapter.attendance.rules import months_before
+from chapter.db import utcnow
+from chapter.extensions import db
+from chapter.leaderboard.models import GiverWindow, MemberWindowTotal, WeeklyTotal
+
+ALL_TIME = date(1900, 1, 1)
+
+
+def region_windows(today: date) -> dict[str, tuple[str, date]]:
+    """The region view's periods: key -> (label, first week counted). Each runs to the end of
+    history, so this week's activity counts even when its meeting is later than today."""
+    return {
+        "six_months": ("Rolling 6 months", months_before(today, 6)),
+        "year": ("This year", date(today.year, 1, 1)),
+        "all": ("All time", ALL_TIME),
+    }
+
+
+def current_starts(today: date | None = None) -> set[date]:
+    return {start for _, start in region_windows(today or utcnow().date()).values()}
+
+
+def _insert(table: type):
+    return (pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(
+        table
+    )
+
+
+def _given_since(start: object, member: object) -> object:
+    """Referrals ``member`` gave in the weeks from ``start`` on (a range of its summary rows)."""
+    return (
+        select(func.coalesce(func.sum(WeeklyTotal.given_inside + WeeklyTotal.given_outside), 0))
+        .where(WeeklyTotal.member_id == member, WeeklyTotal.week_on >= start)
+        .scalar_subquery()
+    )
+
+
+def recount(member_ids: Iterable[int], today: date | None = None) -> None:
+    """Sum these members' rows again for every current window (called before the commit that
+    changed their weekly summary). The rows are locked before they are summed, so of two
+    commits for one member the second sums after the first committed."""
+    ids = sorted(set(member_ids))
+    if not ids:
+        return
+    starts = sorted(current_starts(today))
+    rows = [{"start_on": s, "member_id": m, "given": 0} for s in starts for m in ids]
+    db.session.execute(_insert(MemberWindowTotal).values(rows).on_conflict_do_nothing())
+    window = MemberWindowTotal
+    chosen = and_(window.start_on.in_(starts), window.member_id.in_(ids))
+    db.session.execute(
+        select(window.start_on)
+        .where(chosen)
+        .order_by(window.start_on, window.member_id)
+        .with_for_update()
+    ).all()
+    db.session.execute(
+        update(window)
+        .where(chosen)
+        .values(given=_given_since(window.start_on, window.member_id))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def ensure(start: date) -> None:
+    """Fill the window from ``start`` for every member, once (and drop windows no longer
+    offered). Committed by the caller; two first views at once insert each row once."""
+    if db.session.scalar(select(GiverWindow.filled_at).where(GiverWindow.start_on == start)):
+        return
+    given = func.sum(WeeklyTotal.given_inside + WeeklyTotal.given_outside)
+    db.session.execute(
+        _insert(MemberWindowTotal)
+        .from_select(
+            ["start_on", "member_id", "given"],
+            select(literal(start), WeeklyTotal.member_id, given)
+            .where(WeeklyTotal.week_on >= start)
+            .group_by(WeeklyTotal.member_id),
+        )
+        .on_conflict_do_nothing()
+    )
+    db.session.execute(
+        _insert(GiverWindow)
+        .values(start_on=start, filled_at=utcnow())
+        .on_conflict_do_update(index_elements=["start_on"], set_={"filled_at": utcnow()})
+    )
+    offered = current_starts() | {start}
+    db.session.execute(delete(MemberWindowTotal).where(MemberWindowTotal.start_on.not_in(offered)))
+    db.session.execute(delete(GiverWindow).where(GiverWindow.start_on.not_in(offered)))
+
+
+def top(start: date, limit: int = 10) -> list[tuple[int, int]]:
+    """(member id, referrals given) of the ``limit`` best givers from ``start`` on."""
+    window = MemberWindowTotal
+    return [
+        (member_id, int(given))
+        for member_id, given in db.session.execute(
+            select(window.member_id, window.given)
+            .where(window.start_on == start, window.given > 0)
+            .order_by(window.given.desc(), window.member_id.desc())  # the index, backwards
+            .limit(limit)
+        )
+    ]
