@@ -362,6 +362,13 @@ def main() -> None:
             "GROUP BY chapter_id",
         ),
         (
+            "region, by health",
+            admin_client,
+            "/admin/region?sort=health",
+            "SELECT chapter_id, count(*) FROM referral_slips WHERE week_on >= '2026-05-23' "
+            "GROUP BY chapter_id",
+        ),
+        (
             "member ledger, 6 months",
             member_client,
             "/ledger?period=six_months",

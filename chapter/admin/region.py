@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, or_, tuple_
+from sqlalchemy import and_, func, or_
+from sqlalchemy.orm import aliased
 
 from chapter.admin.chapter_health import HealthScore, health, ratio
 from chapter.attendance.guest_models import Guest, Visit
@@ -52,22 +53,12 @@ class ChapterRow:
     health: HealthScore
 
 
+SORTS = {"name": "Name", "health": "Health"}
+PER_PAGE = 50
+
+
 def _by_chapter(query) -> dict[int, object]:
     return {row[0]: row for row in db.session.execute(query)}
-
-
-def _running_at(chapter_ids: list[int], weeks: dict[int, date]) -> dict[int, dict[str, int]]:
-    """The running-total rows at these (chapter, week) pairs, by chapter."""
-    running = ChapterRunningTotal
-    pairs = [(chapter_id, weeks[chapter_id]) for chapter_id in chapter_ids if chapter_id in weeks]
-    if not pairs:
-        return {}
-    rows = db.session.execute(
-        db.select(running.chapter_id, *(getattr(running, c) for c in RUNNING_COLUMNS)).where(
-            tuple_(running.chapter_id, running.week_on).in_(pairs)
-        )
-    )
-    return {row[0]: dict(zip(RUNNING_COLUMNS, row[1:], strict=True)) for row in rows}
 
 
 def _last_week(before: object, chapter_id: object) -> object:
@@ -80,29 +71,88 @@ def _last_week(before: object, chapter_id: object) -> object:
     )
 
 
-def chapters_overview(start: date, end: date) -> list[ChapterRow]:
-    """Totals and health of every chapter for ``start..end``.
+def _chapters_with_running(chapters: object, start: date, end: date) -> list:
+    """Each chapter of the ``chapters`` subquery with its running-total rows at ``end`` and
+    just before ``start`` (aliases ``at_end`` and ``at_start``, outer-joined): two index seeks
+    per chapter, whatever the length of its history."""
+    at_end, at_start = aliased(ChapterRunningTotal), aliased(ChapterRunningTotal)
+    return db.session.execute(
+        db.select(
+            chapters.c.id,
+            chapters.c.name,
+            chapters.c.currency,
+            *(getattr(at_end, c) for c in RUNNING_COLUMNS),
+            *(getattr(at_start, c) for c in RUNNING_COLUMNS),
+        )
+        .select_from(chapters)
+        .outerjoin(
+            at_end,
+            and_(
+                at_end.chapter_id == chapters.c.id,
+                at_end.week_on == _last_week(ChapterRunningTotal.week_on <= end, chapters.c.id),
+            ),
+        )
+        .outerjoin(
+            at_start,
+            and_(
+                at_start.chapter_id == chapters.c.id,
+                at_start.week_on == _last_week(ChapterRunningTotal.week_on < start, chapters.c.id),
+            ),
+        )
+        .order_by(chapters.c.name, chapters.c.id)
+    ).all()
+
+
+def _chosen(search: str) -> object:
+    """The chapters whose name contains ``search`` (all of them for an empty search)."""
+    query = db.select(Chapter.id, Chapter.name, Chapter.currency)
+    if search:
+        query = query.where(func.lower(Chapter.name).contains(search.lower(), autoescape=True))
+    return query
+
+
+def region_page(
+    start: date, end: date, sort: str, page: int, search: str = "", per_page: int = PER_PAGE
+) -> tuple[list[ChapterRow], int]:
+    """One page of the region's chapters and how many there are in all.
+
+    By name (the default), only the page's chapters are read: the cost follows the number of
+    chapters shown. By health, every chapter matching ``search`` is scored to rank them."""
+    chosen = _chosen(search)
+    total = db.session.scalar(db.select(func.count()).select_from(chosen.subquery())) or 0
+    offset = (page - 1) * per_page
+    if sort == "name":
+        shown = chosen.order_by(Chapter.name, Chapter.id).limit(per_page).offset(offset)
+        return chapters_overview(start, end, shown.subquery()), total
+    ranked = sorted(
+        chapters_overview(start, end, chosen.subquery()),
+        key=lambda row: (-row.health.total, row.chapter.name.lower(), row.chapter.id),
+    )
+    return ranked[offset : offset + per_page], total
+
+
+def chapters_overview(start: date, end: date, chapters: object | None = None) -> list[ChapterRow]:
+    """Totals and health for ``start..end`` of the chapters of the ``chapters`` subquery
+    (id, name, currency; every chapter when None), in name order.
 
     The window's totals are the difference of two running-total rows per chapter (the last
-    one up to ``end`` and the last one before ``start``): two index seeks per chapter, so the
-    cost follows the number of chapters, not the length of their history."""
-    running = ChapterRunningTotal
-    listed = db.session.execute(
-        db.select(
-            Chapter,
-            _last_week(running.week_on <= end, Chapter.id),
-            _last_week(running.week_on < start, Chapter.id),
-        ).order_by(Chapter.name)
-    ).all()
-    ids = [chapter.id for chapter, _, _ in listed]
-    at_end = _running_at(ids, {c.id: week for c, week, _ in listed if week is not None})
-    at_start = _running_at(ids, {c.id: week for c, _, week in listed if week is not None})
-    zero = dict.fromkeys(RUNNING_COLUMNS, 0)
+    one up to ``end`` and the last one before ``start``), so the cost follows the number of
+    chapters, not the length of their history."""
+    if chapters is None:
+        chapters = _chosen("").subquery()
+    width = len(RUNNING_COLUMNS)
+    listed = _chapters_with_running(chapters, start, end)
+    ids = db.select(chapters.c.id)
+    windows = {
+        row[0]: {
+            column: int(row[3 + n] or 0) - int(row[3 + width + n] or 0)
+            for n, column in enumerate(RUNNING_COLUMNS)
+        }
+        for row in listed
+    }
 
     def window(chapter_id: int, column: str) -> int:
-        return int(at_end.get(chapter_id, zero)[column]) - int(
-            at_start.get(chapter_id, zero)[column]
-        )
+        return windows[chapter_id][column]
 
     still_in = or_(Member.left_on.is_(None), Member.left_on >= start)
     people = _by_chapter(
@@ -117,30 +167,32 @@ def chapters_overview(start: date, end: date) -> list[ChapterRow]:
                 still_in,
                 or_(Member.left_on.is_(None), Member.left_on > end),
             ),
-        ).group_by(Member.chapter_id)
+        )
+        .where(Member.chapter_id.in_(ids))
+        .group_by(Member.chapter_id)
     )
     visited = (
         db.select(Visit.guest_id)
         .join(Meeting, Meeting.id == Visit.meeting_id)
-        .where(Meeting.meets_on >= start, Meeting.meets_on <= end)
+        .where(Meeting.chapter_id.in_(ids), Meeting.meets_on >= start, Meeting.meets_on <= end)
     )
     guests = _by_chapter(
         db.select(Guest.chapter_id, func.count(), func.count(Guest.joined_as_id))
-        .where(Guest.id.in_(visited))
+        .where(Guest.chapter_id.in_(ids), Guest.id.in_(visited))
         .group_by(Guest.chapter_id)
     )
     rows = []
-    for chapter, _, _ in listed:
-        held = window(chapter.id, "held_meetings")
-        p = people.get(chapter.id) or (chapter.id, 0, 0, 0, 0, 0)
-        g = guests.get(chapter.id) or (chapter.id, 0, 0)
-        given = window(chapter.id, "given_inside") + window(chapter.id, "given_outside")
-        cents = window(chapter.id, "tyfcb_credited_cents")
-        one_to_ones = window(chapter.id, "one_to_ones")
-        visitors = window(chapter.id, "visitors")
-        absent = window(chapter.id, "absent")
+    for chapter_id, name, currency, *_ in listed:
+        held = window(chapter_id, "held_meetings")
+        p = people.get(chapter_id) or (chapter_id, 0, 0, 0, 0, 0)
+        g = guests.get(chapter_id) or (chapter_id, 0, 0)
+        given = window(chapter_id, "given_inside") + window(chapter_id, "given_outside")
+        cents = window(chapter_id, "tyfcb_credited_cents")
+        one_to_ones = window(chapter_id, "one_to_ones")
+        visitors = window(chapter_id, "visitors")
+        absent = window(chapter_id, "absent")
         roster_rows = sum(
-            window(chapter.id, column)
+            window(chapter_id, column)
             for column in ("present", "absent", "late", "medical", "substitute")
         )
         active, joined, left, before, stayed = (int(v or 0) for v in p[1:])
@@ -155,7 +207,7 @@ def chapters_overview(start: date, end: date) -> list[ChapterRow]:
         }
         rows.append(
             ChapterRow(
-                ChapterRef(chapter.id, chapter.name, chapter.currency),
+                ChapterRef(chapter_id, name, currency),
                 active,
                 given,
                 cents,

@@ -20,6 +20,7 @@ from chapter.members.models import Member
 from chapter.members.roles import Role
 from chapter.permissions import current_actor, public, role_required
 from chapter.platform import mail, page_cache
+from chapter.platform.listing import ListPage
 
 
 @bp.route("/setup", methods=["GET", "POST"])
@@ -107,22 +108,34 @@ def region() -> str:
     spans = region_service.periods(utcnow().date())
     if key not in spans:
         abort(400, description="Choose six_months, year or all.")
+    sort = request.args.get("sort", "name")
+    if sort not in region_service.SORTS:
+        abort(400, description="Sort by name or health.")
+    number = request.args.get("page", 1, type=int)
+    if number < 1:
+        abort(404)
+    search = request.args.get("q", "").strip()[:100]
     label, start = spans[key]
     # Platform admins all see the same region: cached until any chapter's data changes.
-    rows, top = page_cache.remember(
+    rows, total, top = page_cache.remember(
         page_cache.REGION,
-        ("region", "admin", start),
+        ("region", "admin", start, sort, number, search),
         lambda: (
-            region_service.chapters_overview(start, region_service.END_OF_HISTORY),
+            *region_service.region_page(start, region_service.END_OF_HISTORY, sort, number, search),
             region_service.top_givers(start),
         ),
     )
+    page = ListPage(page=number, per_page=region_service.PER_PAGE, items=rows, total=total)
     return render_template(
         "admin/region.html",
         rows=rows,
+        page=page,
         top=top,
         period=key,
         label=label,
         spans=spans,
         bands=BANDS,
+        sort=sort,
+        sorts=region_service.SORTS,
+        search=search,
     )

@@ -17,10 +17,10 @@ from chapter.extensions import db
 from chapter.leaderboard import giver_windows, weekly_totals
 from chapter.leaderboard.models import GiverWindow, MemberWindowTotal
 from chapter.ledger.models import ReferralSlip
+from tests.conftest import count_queries
 from tests.leaderboard.test_running_totals import apply
 from tests.support import clock
 from tests.support.factories import ChapterFactory, MemberFactory
-from tests.conftest import count_queries
 from tests.support.referral_helpers import SlipFactory
 
 TODAY = clock.now().date()

@@ -1297,7 +1297,9 @@ def test_region_lists_every_chapter_with_members_referrals_and_health(
     assert rows["Away Chapter"][6].startswith("15 / 105")
     assert rows["Empty Chapter"][:6] == ["0", "0", "USD 0.00", "0", "0", "0"]
     assert rows["Empty Chapter"][6].startswith("0 / 105")
-    assert list(rows) == ["Home Chapter", "Away Chapter", "Empty Chapter"]  # healthiest first
+    assert list(rows) == ["Away Chapter", "Empty Chapter", "Home Chapter"]  # by name
+    by_health = region_rows(client.get("/admin/region?sort=health"))
+    assert list(by_health) == ["Home Chapter", "Away Chapter", "Empty Chapter"]
 
     every = region_rows(client.get("/admin/region?period=all"))
     assert every["Away Chapter"][1] == "7"
