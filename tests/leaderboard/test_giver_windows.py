@@ -23,17 +23,31 @@ from tests.support import clock
 from tests.support.factories import ChapterFactory, MemberFactory
 from tests.support.referral_helpers import SlipFactory
 
-TODAY = clock.now().date()
-# Wednesdays from about nine months back to this week: the six-month window starts among them.
-LAST_WEDNESDAY = TODAY - timedelta(days=(TODAY.weekday() - 2) % 7)
-WEEKS = [LAST_WEDNESDAY - timedelta(weeks=4 * n) for n in range(10)]
 
+def weeks() -> list[date]:
+    """Wednesdays from about nine months back to this week: the six-month window starts
+    among them."""
+    today = clock.now().date()
+    last_wednesday = today - timedelta(days=(today.weekday() - 2) % 7)
+    return [last_wednesday - timedelta(weeks=4 * n) for n in range(10)]
+
+
+week = st.integers(0, 9)  # an index into weeks(), read when the test runs
 write = st.one_of(
-    st.tuples(st.just("slip"), st.sampled_from(WEEKS), st.integers(0, 2), st.integers(0, 2)),
+    st.tuples(st.just("slip"), week, st.integers(0, 2), st.integers(0, 2)),
     st.tuples(st.just("void"), st.integers(0, 50)),
-    st.tuples(st.just("complete"), st.sampled_from(WEEKS)),
-    st.tuples(st.just("move"), st.integers(0, 20), st.sampled_from(WEEKS)),
+    st.tuples(st.just("complete"), week),
+    st.tuples(st.just("move"), st.integers(0, 20), week),
 )
+
+
+def dated(step: tuple) -> tuple:
+    """The step with its week index turned into the week's date."""
+    if step[0] in ("slip", "complete"):
+        return (step[0], weeks()[step[1]], *step[2:])
+    if step[0] == "move":
+        return (step[0], step[1], weeks()[step[2]])
+    return step
 
 
 def recount(member_ids: list[int]) -> dict[tuple[date, int], int]:
@@ -85,7 +99,7 @@ def test_window_totals_equal_a_recount_after_random_writes(
         if filled_first:
             fill_all()
         for step in steps:
-            apply(chapter.id, members, step)
+            apply(chapter.id, members, dated(step))
         fill_all()
         assert stored(members) == recount(members)
         weekly_totals.rebuild(chapter.id)
@@ -103,10 +117,10 @@ def test_a_fill_keeps_the_row_a_commit_wrote(app: Flask, clean_db: None) -> None
             chapter_id=chapter.id,
             giver_id=giver.id,
             receiver_id=receiver.id,
-            week_on=LAST_WEDNESDAY,
+            week_on=weeks()[0],
         )
         db.session.commit()  # the hook wrote the giver's row for every current window
-        start = giver_windows.region_windows(TODAY)["all"][1]
+        start = giver_windows.region_windows(clock.now().date())["all"][1]
         db.session.execute(
             sa.update(MemberWindowTotal)
             .where(MemberWindowTotal.member_id == giver.id)
@@ -128,10 +142,10 @@ def test_the_rolling_window_moves_on_and_drops_yesterdays(app: Flask, clean_db: 
             chapter_id=chapter.id,
             giver_id=giver.id,
             receiver_id=receiver.id,
-            week_on=LAST_WEDNESDAY,
+            week_on=weeks()[0],
         )
         db.session.commit()
-        today_start = giver_windows.region_windows(TODAY)["six_months"][1]
+        today_start = giver_windows.region_windows(clock.now().date())["six_months"][1]
         giver_windows.ensure(today_start)
         db.session.commit()
         later = clock.now() + timedelta(days=40)
@@ -161,10 +175,10 @@ def test_top_givers_read_the_window_not_the_weekly_summary(app: Flask, clean_db:
                     chapter_id=chapter.id,
                     giver_id=person.id,
                     receiver_id=people[0].id,
-                    week_on=LAST_WEDNESDAY,
+                    week_on=weeks()[0],
                 )
         db.session.commit()
-        start = giver_windows.region_windows(TODAY)["year"][1]
+        start = giver_windows.region_windows(clock.now().date())["year"][1]
         giver_windows.ensure(start)
         db.session.commit()
         with count_queries(app) as statements:
