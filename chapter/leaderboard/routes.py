@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort, render_template, request
+from markupsafe import Markup
 
 from chapter.chapters import service as chapters
 from chapter.db import utcnow
@@ -35,40 +36,44 @@ def index() -> str:
     chapter = chapters.get_chapter(member.chapter_id)
     now = utcnow()
     today = chapters.today_in(chapter, now)
-    current = meetings.week_of(chapter, now)
+    current = meetings.week_of_cached(chapter, now)
     current_week = current.week_on if current.meeting_id is not None else None
     sort = request.args.get("sort", "given")
     if sort not in leaderboard.SORTS:
         abort(400, description="Unknown column to sort by.")
     key, week = request.args.get("period", "week"), _week_arg()
     is_leader = member.is_leader
-    try:
-        # The same for every member (or every leader) of the chapter until its data changes:
-        # cached per chapter and viewer kind. The viewer's own row is marked by the template.
-        data = page_cache.remember(
+    parts = (key, week, sort, today, current_week)
+    kind = "leader" if is_leader else "member"
+
+    def data() -> dict[str, Any]:
+        # The same for every member (or every leader) of the chapter until its data changes.
+        return page_cache.remember(
             chapter.id,
-            (
-                "leaderboard",
-                "leader" if is_leader else "member",
-                key,
-                week,
-                sort,
-                today,
-                current_week,
-            ),
+            ("leaderboard", kind, *parts),
             lambda: _board_data(chapter.id, key, week, sort, today, current_week, is_leader),
         )
+
+    def board() -> Markup:
+        # Written out once per viewer and data version (the viewer's own row is marked): a
+        # repeat view reads the HTML and renders only the page around it.
+        return Markup(  # noqa: S704 - render_template wrote it, escaped
+            render_template(
+                "leaderboard/_board.html",
+                chapter=chapter,
+                member=member,
+                sorts=leaderboard.SORTS,
+                periods=leaderboard.PERIOD_KEYS,
+                sort=sort,
+                **data(),
+            )
+        )
+
+    try:
+        html = page_cache.remember(chapter.id, ("leaderboard-html", kind, member.id, *parts), board)
     except ValueError as error:
         abort(400, description=f"That period cannot be shown: {error}.")
-    return render_template(
-        "leaderboard/index.html",
-        chapter=chapter,
-        member=member,
-        sorts=leaderboard.SORTS,
-        periods=leaderboard.PERIOD_KEYS,
-        sort=sort,
-        **data,
-    )
+    return render_template("leaderboard/index.html", board=html)
 
 
 def _board_data(

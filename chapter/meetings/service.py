@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, or_
@@ -21,7 +21,7 @@ from chapter.meetings.weeks import (
     MeetingWeek,
     counted_week,
 )
-from chapter.platform import audit
+from chapter.platform import audit, page_cache
 from chapter.rotation import service as rotation
 
 SCHEDULE_WEEKS = 12
@@ -287,6 +287,26 @@ def week_of(chapter: Chapter, moment: datetime) -> CountedWeek:
     return counted_week(moment, [_meeting_week(m) for m in candidates], chapter.timezone)
 
 
+def week_of_cached(chapter: Chapter, moment: datetime) -> CountedWeek:
+    """``week_of`` for pages that only read, without a query on a repeat view: the meetings
+    that may still take activity during ``moment``'s UTC day are kept in the page cache per
+    chapter data version (any change to a meeting gives the chapter a new version), and the
+    ones still open at ``moment`` are picked from them here."""
+    day = moment.astimezone(UTC).date()
+    candidates = page_cache.remember(
+        chapter.id,
+        ("open-meetings", day),
+        lambda: [
+            _meeting_week(m)
+            # From the start of the day on; one meeting a date, so five cover the day's
+            # passed ones and the next three.
+            for m in _open_meetings(chapter, datetime.combine(day, time.min, UTC), limit=5)
+        ],
+    )
+    still_open = [m for m in candidates if m.starts_at > moment - MEETING_LENGTH][:3]
+    return counted_week(moment, still_open, chapter.timezone)
+
+
 def week_for_entry(chapter: Chapter, moment: datetime) -> CountedWeek:
     """The week a new ledger entry made at ``moment`` counts for: the scheduler first makes
     sure the chapter's coming weeks exist, then ``week_of`` answers (a write, not a read)."""
@@ -294,7 +314,7 @@ def week_for_entry(chapter: Chapter, moment: datetime) -> CountedWeek:
     return week_of(chapter, moment)
 
 
-def _open_meetings(chapter: Chapter, moment: datetime) -> list[Meeting]:
+def _open_meetings(chapter: Chapter, moment: datetime, limit: int = 3) -> list[Meeting]:
     """The next few meetings that may still take activity at ``moment``."""
     return list(
         db.session.scalars(
@@ -306,7 +326,7 @@ def _open_meetings(chapter: Chapter, moment: datetime) -> list[Meeting]:
                 Meeting.starts_at > moment - MEETING_LENGTH,
             )
             .order_by(Meeting.starts_at, Meeting.id)
-            .limit(3)
+            .limit(limit)
         ).all()
     )
 

@@ -5,7 +5,7 @@ give/get matrix and the charts): the template alone, timed on the context the pa
 
 A one-chapter bench dataset (25 members, 26 weeks, every pair of members has passed slips)
 in a temporary SQLite file; prints the median and p95 of 200 renders of
-templates/leaderboard/index.html, and of the whole page through the app. Not a test.
+templates/leaderboard/_board.html, and of the whole page through the app. Not a test.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def main() -> None:
     response = client.get(PATH)
     assert response.status_code == 200, response.status_code
     assert "Giver ↓ / receiver →" in response.get_data(as_text=True)
-    name, context = next(item for item in captured if item[0] == "leaderboard/index.html")
+    name, context = next(item for item in captured if item[0] == "leaderboard/_board.html")
     template_rendered.disconnect(keep, app)
     matrix = context.get("matrix") or {}
     print(
