@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort, render_template, request
-from markupsafe import Markup
+from flask_login import current_user
 
 from chapter.chapters import service as chapters
 from chapter.db import utcnow
@@ -54,26 +54,24 @@ def index() -> str:
             lambda: _board_data(chapter.id, key, week, sort, today, current_week, is_leader),
         )
 
-    def board() -> Markup:
-        # Written out once per viewer and data version (the viewer's own row is marked): a
-        # repeat view reads the HTML and renders only the page around it.
-        return Markup(  # noqa: S704 - render_template wrote it, escaped
-            render_template(
-                "leaderboard/_board.html",
-                chapter=chapter,
-                member=member,
-                sorts=leaderboard.SORTS,
-                periods=leaderboard.PERIOD_KEYS,
-                sort=sort,
-                **data(),
-            )
+    def page() -> str:
+        return render_template(
+            "leaderboard/index.html",
+            chapter=chapter,
+            member=member,
+            sorts=leaderboard.SORTS,
+            periods=leaderboard.PERIOD_KEYS,
+            sort=sort,
+            **data(),
         )
 
+    # The whole page, kept per viewer (their own row is marked; the navigation follows their
+    # roles) until the chapter's data changes: a repeat view renders nothing.
+    viewer = (member.id, kind, current_user.is_platform_admin)
     try:
-        html = page_cache.remember(chapter.id, ("leaderboard-html", kind, member.id, *parts), board)
+        return page_cache.remember_page(chapter.id, ("leaderboard", *viewer, *parts), page)
     except ValueError as error:
         abort(400, description=f"That period cannot be shown: {error}.")
-    return render_template("leaderboard/index.html", board=html)
 
 
 def _board_data(

@@ -25,7 +25,9 @@ from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, g, has_app_context, has_request_context, session
+from flask_caching.backends import SimpleCache
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -61,6 +63,9 @@ IGNORED_TABLES = frozenset(
     }
 )
 NAME_FIELDS = ("first_name", "last_name")
+LOCAL = "page_cache_local"  # app.extensions: this worker's copy of recent entries
+VERSIONS = "page_cache_versions"  # flask.g: the versions this request read
+CSRF_SLOT = "csrf-token-of-the-session"  # stands in a kept page for the viewer's CSRF token
 
 
 def init_app(app: Flask) -> None:
@@ -79,6 +84,16 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 15 * 60)
     app.config.setdefault("CACHE_KEY_PREFIX", "chapter:")
     cache.init_app(app)
+    # With Redis, each worker also keeps its most recent entries in memory for a minute: an
+    # entry's key carries the data version, so a kept entry is never stale (only the version
+    # itself is asked of Redis on every request).
+    entries = app.config.setdefault(
+        "PAGE_CACHE_LOCAL_ENTRIES", 256 if app.config["CACHE_TYPE"] == "RedisCache" else 0
+    )
+    if entries:
+        app.extensions[LOCAL] = SimpleCache(
+            threshold=entries, default_timeout=min(60, app.config["CACHE_DEFAULT_TIMEOUT"])
+        )
     install()
 
 
@@ -87,14 +102,36 @@ def _enabled() -> bool:
 
 
 def version(scope: Hashable) -> str:
-    """The data version of a chapter (its id) or of the region (``REGION``)."""
+    """The data version of a chapter (its id) or of the region (``REGION``): asked of the
+    cache once per request (a commit in the request forgets what was asked)."""
+    known = g.setdefault(VERSIONS, {}) if has_request_context() else {}
+    if scope in known:
+        return known[scope]
     key = f"version:{scope}"
     found = cache.get(key)
     if found is None:
         found = uuid.uuid4().hex
         if not cache.add(key, found):  # another worker set it first: use theirs
             found = cache.get(key) or found
-    return str(found)
+    known[scope] = str(found)
+    return known[scope]
+
+
+def _get(key: str) -> Any:
+    local = current_app.extensions.get(LOCAL)
+    found = local.get(key) if local is not None else None
+    if found is None:
+        found = cache.get(key)
+        if found is not None and local is not None:
+            local.set(key, found)
+    return found
+
+
+def _set(key: str, value: Any) -> None:
+    cache.set(key, value)
+    local = current_app.extensions.get(LOCAL)
+    if local is not None:
+        local.set(key, value)
 
 
 def remember(scope: Hashable, parts: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
@@ -103,7 +140,7 @@ def remember(scope: Hashable, parts: tuple[Hashable, ...], compute: Callable[[],
         return compute()
     try:
         key = "page:" + ":".join(str(part) for part in (scope, version(scope), *parts))
-        found = cache.get(key)
+        found = _get(key)
     except Exception:  # the cache unreachable: build the page, never fail it
         log.warning("page cache unreachable; building the page", exc_info=True)
         return compute()
@@ -111,10 +148,22 @@ def remember(scope: Hashable, parts: tuple[Hashable, ...], compute: Callable[[],
         return found
     value = compute()
     try:
-        cache.set(key, value)
+        _set(key, value)
     except Exception:
         log.warning("page cache unreachable; not kept", exc_info=True)
     return value
+
+
+def remember_page(scope: Hashable, parts: tuple[Hashable, ...], render: Callable[[], str]) -> str:
+    """A whole rendered page, kept like ``remember``: ``parts`` must name the viewer (member
+    and what decides their navigation). The session's CSRF token is taken out before the page
+    is kept and the current session's put in when it is served; a page with flashed messages
+    waiting is neither kept nor served from the cache (they belong to this one view)."""
+    if not _enabled() or session.get("_flashes"):
+        return render()
+    token = generate_csrf()
+    kept = remember(scope, ("page", *parts), lambda: render().replace(token, CSRF_SLOT))
+    return kept.replace(CSRF_SLOT, token)
 
 
 def bump(chapter_ids: Iterable[int]) -> None:
@@ -122,6 +171,8 @@ def bump(chapter_ids: Iterable[int]) -> None:
     ids = set(chapter_ids)
     if not ids or not has_app_context():
         return
+    if has_request_context():
+        g.pop(VERSIONS, None)
     try:
         for chapter_id in ids:
             cache.set(f"version:{chapter_id}", uuid.uuid4().hex)

@@ -48,3 +48,51 @@ def test_an_unreachable_redis_builds_the_page_instead_of_failing(tmp_path: Path)
     with app.app_context():
         assert page_cache.remember(3, ("board",), lambda: "built") == "built"
         page_cache.bump([3])  # logged, not raised: the write was already committed
+
+
+def test_each_worker_keeps_recent_entries_but_never_past_a_new_version(tmp_path: Path) -> None:
+    """Two workers on one shared cache, each with its own memory of recent entries: a repeat
+    read is answered from memory, and a bump in either worker reaches the other at once."""
+    shared = {
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": str(tmp_path / "shared"),
+        "PAGE_CACHE_LOCAL_ENTRIES": 16,
+    }
+    one, other = cache_app(tmp_path, **shared), cache_app(tmp_path, **shared)
+    with one.test_request_context():
+        assert page_cache.remember(7, ("board",), lambda: "first") == "first"
+    with one.test_request_context():
+        page_cache.cache.clear()  # gone from the shared cache (the version too) ...
+    with other.test_request_context():
+        assert page_cache.remember(7, ("board",), lambda: "rebuilt") == "rebuilt"
+    with one.test_request_context():
+        # ... the version came back as a new token, so one's memory is not read
+        assert page_cache.remember(7, ("board",), lambda: "again") == "rebuilt"
+        page_cache.bump([7])
+        assert page_cache.remember(7, ("board",), lambda: "after the write") == "after the write"
+    with other.test_request_context():
+        assert page_cache.remember(7, ("board",), lambda: "stale?") == "after the write"
+
+
+def test_a_repeat_read_is_answered_from_the_workers_memory(tmp_path: Path) -> None:
+    app = cache_app(
+        tmp_path,
+        CACHE_TYPE="FileSystemCache",
+        CACHE_DIR=str(tmp_path / "shared"),
+        PAGE_CACHE_LOCAL_ENTRIES=16,
+    )
+    with app.test_request_context():
+        page_cache.remember(5, ("board",), lambda: "kept")
+    reads: list[str] = []
+    real_get = page_cache.cache.get
+    with app.test_request_context():
+        page_cache.cache.get = lambda key: reads.append(key) or real_get(key)  # type: ignore[method-assign]
+        try:
+            assert page_cache.remember(5, ("board",), lambda: "built") == "kept"
+            assert page_cache.remember(5, ("other",), lambda: "new") == "new"
+        finally:
+            del page_cache.cache.get
+    # the version once for the request, the new entry; the kept one from memory
+    assert reads[0] == "version:5"
+    assert len(reads) == 2
+    assert reads[1].endswith(":other")
