@@ -95,11 +95,11 @@ def give_get_rows(
             count = counts.get((giver_id, receiver_id), 0)
             if count > 0:
                 cells.append(
-                    f'<td class="text-center shade-{shade(count, largest)}">{count}'
+                    f'<td class="shade-{shade(count, largest)}">{count}'
                     f'<span class="visually-hidden"> from {giver} to {receiver}</span></td>'
                 )
             else:
-                cells.append('<td class="text-center shade-0"></td>')
+                cells.append("<td></td>")  # centred and unshaded by the stylesheet
         rows.append(MatrixRow(plain, Markup("".join(cells))))  # noqa: S704 - escaped above
     return rows
 

@@ -9,10 +9,11 @@ from markupsafe import escape
 
 from chapter.platform import charts
 
-# The template's per-cell loop before issue 17, the reference for the cells written in Python.
+# The template's per-cell loop before issue 17, the reference for the cells written in Python
+# (since then a cell is centred by the stylesheet and an empty one carries no class).
 MATRIX_LOOP = """{% for giver in people %}<tr><th>{{ giver[1] }}</th>
 {% for receiver in people %}{% set cell = matrix.get((giver[0], receiver[0])) %}
-<td class="text-center shade-{{ cell[1] if cell else 0 }}">{% if cell %}{{ cell[0] }}
+<td{% if cell %} class="shade-{{ cell[1] }}"{% endif %}>{% if cell %}{{ cell[0] }}
 <span class="visually-hidden"> from {{ giver[1] }} to {{ receiver[1] }}</span>{% endif %}</td>
 {% endfor %}</tr>{% endfor %}"""
 
