@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from chapter.attendance.rules import Palms
 from chapter.extensions import db
 from chapter.ledger.models import ReferralSlip
+from chapter.platform import page_cache
 from tests.conftest import People, count_queries, login_as
 from tests.support.attendance_factories import chapter_today, roster_form
 from tests.support.leaderboard_helpers import (
@@ -25,6 +26,7 @@ from tests.support.leaderboard_helpers import (
     text,
     wednesdays_before,
 )
+from tests.support.pages import token_in
 from tests.support.referral_helpers import slip_form, thank_form
 
 ALL = "/leaderboard/?period=all"
@@ -259,3 +261,40 @@ def test_turned_off_the_cache_builds_every_view(
     finally:
         app.config["PAGE_CACHE"] = True
     assert first == second
+
+
+# --- a whole page kept: the session's own token, this view's own messages ---------------------
+
+
+def test_a_kept_page_carries_each_sessions_own_csrf_token(csrf_app: Flask, people: People) -> None:
+    """Two devices of one member: the second is served the page the first filled, with its
+    own token, and logs out with it."""
+    week_with_slips(csrf_app, people)
+    phone, laptop = csrf_app.test_client(), csrf_app.test_client()
+    for device in (phone, laptop):
+        login_as(device, people.member)
+    first = phone.get(ALL)
+    with count_queries(csrf_app) as statements:
+        second = laptop.get(ALL)
+    assert len(statements) <= 1  # the log-in check: the page itself came from the cache
+    assert board_lines(second) == board_lines(first)
+    assert token_in(second) != token_in(first)
+    assert page_cache.CSRF_SLOT not in text(second)
+    assert laptop.post("/logout", data={"csrf_token": token_in(second)}).status_code == 302
+    assert laptop.get(ALL).status_code == 302  # logged out: sent to log in
+    assert phone.post("/logout", data={"csrf_token": token_in(first)}).status_code == 302
+
+
+def test_a_flashed_message_shows_once_and_is_never_kept(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    week_with_slips(app, people)
+    login_as(client, people.member)
+    client.get(ALL)  # the page is kept
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Slip passed to Milo.")]
+    assert "Slip passed to Milo." in text(client.get(ALL))
+    assert "Slip passed to Milo." not in text(client.get(ALL))
+    (other,) = add_members(app, people.member.chapter_id, 1)
+    login_as(client, other)
+    assert "Slip passed to Milo." not in text(client.get(ALL))
