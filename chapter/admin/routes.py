@@ -116,16 +116,19 @@ def region() -> str:
         abort(404)
     search = request.args.get("q", "").strip()[:100]
     label, start = spans[key]
+    per_page = region_service.PER_PAGE
     # Platform admins all see the same region: cached until any chapter's data changes.
     rows, total, top = page_cache.remember(
         page_cache.REGION,
-        ("region", "admin", start, sort, number, search),
+        ("region", "admin", start, sort, number, search, per_page),
         lambda: (
-            *region_service.region_page(start, region_service.END_OF_HISTORY, sort, number, search),
+            *region_service.region_page(
+                start, region_service.END_OF_HISTORY, sort, number, search, per_page
+            ),
             region_service.top_givers(start),
         ),
     )
-    page = ListPage(page=number, per_page=region_service.PER_PAGE, items=rows, total=total)
+    page = ListPage(page=number, per_page=per_page, items=rows, total=total)
     return render_template(
         "admin/region.html",
         rows=rows,

@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from chapter.admin import region as region_service
 from chapter.attendance.rules import Palms, months_before
 from chapter.chapters.models import Chapter
 from chapter.extensions import db
@@ -1333,7 +1334,7 @@ def test_region_refuses_an_unknown_period_with_400(
     assert "Choose six_months, year or all." in visible(response)
 
 
-@pytest.mark.parametrize("query", ["", "?period=year", "?period=all"])
+@pytest.mark.parametrize("query", ["", "?period=year", "?period=all", "?sort=health"])
 def test_region_runs_the_same_queries_with_2_or_8_chapters(
     app: Flask, client: FlaskClient, people: People, query: str
 ) -> None:
@@ -1348,6 +1349,33 @@ def test_region_runs_the_same_queries_with_2_or_8_chapters(
         record_week(app, members[0].chapter_id, last, busy_week(ids))
     assert len(region_rows(client.get(path))) == 8
     assert queries_for(app, client, path) == with_two
+
+
+def test_region_pages_through_chapters_by_name_or_health_and_finds_by_name(
+    app: Flask, client: FlaskClient, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    region_data(app, people)
+    add_chapter(app, "Empty Chapter", 0)
+    monkeypatch.setattr(region_service, "PER_PAGE", 2)
+    login_as(client, people.admin)
+    first = client.get("/admin/region")
+    assert list(region_rows(first)) == ["Away Chapter", "Empty Chapter"]
+    assert "Chapters 1\N{EN DASH}2 of 3" in visible(first)
+    second = client.get("/admin/region?page=2")
+    assert list(region_rows(second)) == ["Home Chapter"]
+    assert "Chapters 3\N{EN DASH}3 of 3" in visible(second)
+    assert client.get("/admin/region?page=3").status_code == 404
+    assert client.get("/admin/region?page=0").status_code == 404
+    healthiest = client.get("/admin/region?sort=health&page=1")
+    assert list(region_rows(healthiest)) == ["Home Chapter", "Away Chapter"]
+    assert list(region_rows(client.get("/admin/region?sort=health&page=2"))) == ["Empty Chapter"]
+    found = client.get("/admin/region?q=AWAY")
+    assert list(region_rows(found)) == ["Away Chapter"]
+    assert "of 1 named like “AWAY”" in visible(found)
+    assert "No chapter is named like “100%_”" in visible(client.get("/admin/region?q=100%25_"))
+    assert client.get("/admin/region?sort=size").status_code == 400
+    # the top givers are the region's, whatever page or search is shown
+    assert top_givers(found) == top_givers(first)
 
 
 @pytest.mark.parametrize("query", ["", "?period=all"])
