@@ -255,6 +255,13 @@ def generate(seed: int = 2026) -> None:
             )
     print(file=sys.stderr)
     reset_sequences()
+    if db.engine.dialect.name == "postgresql":
+        # Statistics for the planner, as autovacuum would gather them in time: without them
+        # PostgreSQL guessed thousands of summary rows per member for the giver-window
+        # recount and JIT-compiled it (6-24 ms for a 0.4 ms statement).
+        db.session.commit()
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
 
 
 def reset_sequences() -> None:
