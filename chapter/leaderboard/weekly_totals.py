@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from chapter.attendance.guest_models import Visit
 from chapter.attendance.models import Attendance
+from chapter.chapters.models import Chapter
 from chapter.extensions import db
 from chapter.leaderboard import giver_windows
 from chapter.leaderboard.models import (
@@ -45,6 +46,7 @@ DIRTY = "chapter_weekly_dirty"  # {chapter_id: {(member_id, week_on)}}
 DIRTY_MEETINGS = "chapter_weekly_meetings"  # {meeting_id}
 DIRTY_ROSTERS = "chapter_weekly_rosters"  # {meeting_id} whose attendance or visits changed
 BUSY = "chapter_weekly_busy"
+LOCKED = "chapter_weekly_locked"  # chapters whose rows this transaction holds
 # What of a meeting decides whether and where its roster counts.
 COUNTED_MEETING_FIELDS = ("meets_on", "is_cancelled", "roster_completed_at", "chapter_id")
 
@@ -272,6 +274,7 @@ def refresh_meeting_week(chapter_id: int, week_on: date) -> None:
 
 def rebuild(chapter_id: int) -> int:
     """Throw the chapter's summary away and compute it again from the raw rows."""
+    _lock_chapters(db.session(), {chapter_id})
     had = set(
         db.session.scalars(
             db.select(WeeklyTotal.member_id).where(WeeklyTotal.chapter_id == chapter_id).distinct()
@@ -295,6 +298,24 @@ def _members_in(weeks: set[tuple[int, date]]) -> set[int]:
             .distinct()
         )
     )
+
+
+def _lock_chapters(session: Session, chapter_ids: set[int]) -> None:
+    """Take the chapters' rows (in id order) before their summaries are recomputed: two
+    commits in one chapter at once would otherwise both delete and re-insert the same
+    summary rows (a duplicate key under load). FOR NO KEY UPDATE: the commits' own rows
+    that point at the chapter hold KEY SHARE on it, which a plain FOR UPDATE would wait for
+    (a deadlock). Readers are not held up; SQLite has one writer anyway (no lock there)."""
+    locked = session.info.setdefault(LOCKED, set())
+    wanted = sorted(chapter_ids - locked)
+    if wanted:
+        session.execute(
+            db.select(Chapter.id)
+            .where(Chapter.id.in_(wanted))
+            .order_by(Chapter.id)
+            .with_for_update(key_share=True)
+        ).all()
+        locked.update(wanted)
 
 
 def _mark(session: Session, chapter_id: int, member_id: int | None, week_on: date) -> None:
@@ -349,6 +370,7 @@ def _before_commit(session: Session) -> None:
     session.info[BUSY] = True
     try:
         weeks = set(old_weeks)
+        _lock_chapters(session, set(dirty) | {chapter_id for chapter_id, _ in old_weeks})
         if meeting_ids or roster_ids:
             # A meeting that changed counts again; a roster whose rows changed only if it is
             # completed (a draft's letters and visitors count nowhere yet: a leader saving a
@@ -363,6 +385,7 @@ def _before_commit(session: Session) -> None:
             ):
                 if meeting_id in meeting_ids or held:
                     weeks.add((chapter_id, meets_on))
+        _lock_chapters(session, {chapter_id for chapter_id, _ in weeks})
         for chapter_id, week_on in weeks:
             refresh_meeting_week(chapter_id, week_on)
         for chapter_id, keys in dirty.items():
@@ -377,8 +400,12 @@ def _before_commit(session: Session) -> None:
 
 
 def _discard(session: Session, *args: Any) -> None:
-    for key in (DIRTY, DIRTY_MEETINGS, DIRTY_ROSTERS, "chapter_weekly_old_weeks"):
+    for key in (DIRTY, DIRTY_MEETINGS, DIRTY_ROSTERS, "chapter_weekly_old_weeks", LOCKED):
         session.info.pop(key, None)
+
+
+def _forget_locks(session: Session) -> None:
+    session.info.pop(LOCKED, None)  # released with the commit
 
 
 def install() -> None:
@@ -387,3 +414,4 @@ def install() -> None:
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_soft_rollback", _discard)
+        event.listen(Session, "after_commit", _forget_locks)
