@@ -23,3 +23,14 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # gunicorn 22+ would share a control socket in ~/.gunicorn between every instance.
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    """Once the app is loaded, move everything it made so far out of the garbage collector's
+    sight (gc.freeze): a full collection then scans only what requests made. Measured on the
+    national benchmark: the region view ranked by health had a p95 of 128 ms from full
+    collections over the startup heap, 56 ms with it frozen."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -12,6 +12,7 @@ that answers the same question. A benchmark, not a test: CI does not run it.
 
 from __future__ import annotations
 
+import gc
 import os
 import platform
 import random
@@ -333,6 +334,8 @@ def main() -> None:
         meeting = db.session.scalar(
             text("SELECT id FROM meetings WHERE chapter_id = 1 ORDER BY meets_on DESC LIMIT 1")
         )
+    gc.collect()
+    gc.freeze()  # as gunicorn.conf.py does in each worker once the app is loaded
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     member_client, admin_client = app.test_client(), app.test_client()

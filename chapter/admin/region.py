@@ -72,17 +72,20 @@ def _last_week(before: object, chapter_id: object) -> object:
 
 
 def _chapters_with_running(chapters: object, start: date, end: date) -> list:
-    """Each chapter of the ``chapters`` subquery with its running-total rows at ``end`` and
-    just before ``start`` (aliases ``at_end`` and ``at_start``, outer-joined): two index seeks
-    per chapter, whatever the length of its history."""
+    """Each chapter of the ``chapters`` subquery (id, name, currency) with every running
+    column's total over the window: its running-total row at ``end`` minus the one just
+    before ``start`` (outer-joined: none counts as zero), two index seeks per chapter,
+    whatever the length of its history."""
     at_end, at_start = aliased(ChapterRunningTotal), aliased(ChapterRunningTotal)
     return db.session.execute(
         db.select(
             chapters.c.id,
             chapters.c.name,
             chapters.c.currency,
-            *(getattr(at_end, c) for c in RUNNING_COLUMNS),
-            *(getattr(at_start, c) for c in RUNNING_COLUMNS),
+            *(
+                (func.coalesce(getattr(at_end, c), 0) - func.coalesce(getattr(at_start, c), 0))
+                for c in RUNNING_COLUMNS
+            ),
         )
         .select_from(chapters)
         .outerjoin(
@@ -140,19 +143,12 @@ def chapters_overview(start: date, end: date, chapters: object | None = None) ->
     chapters, not the length of their history."""
     if chapters is None:
         chapters = _chosen("").subquery()
-    width = len(RUNNING_COLUMNS)
     listed = _chapters_with_running(chapters, start, end)
     ids = db.select(chapters.c.id)
-    windows = {
-        row[0]: {
-            column: int(row[3 + n] or 0) - int(row[3 + width + n] or 0)
-            for n, column in enumerate(RUNNING_COLUMNS)
-        }
-        for row in listed
-    }
+    windows = {row[0]: dict(zip(RUNNING_COLUMNS, row[3:], strict=True)) for row in listed}
 
     def window(chapter_id: int, column: str) -> int:
-        return windows[chapter_id][column]
+        return int(windows[chapter_id][column])
 
     still_in = or_(Member.left_on.is_(None), Member.left_on >= start)
     people = _by_chapter(
