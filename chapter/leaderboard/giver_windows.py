@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import and_, delete, func, literal, select, update
+from sqlalchemy import and_, delete, func, literal, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -109,6 +109,10 @@ def ensure(start: date) -> None:
     offered = current_starts() | {start}
     db.session.execute(delete(MemberWindowTotal).where(MemberWindowTotal.start_on.not_in(offered)))
     db.session.execute(delete(GiverWindow).where(GiverWindow.start_on.not_in(offered)))
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The new window's rows are a start date the planner's statistics have never seen:
+        # it guessed one row and sorted all 25,000 (8 ms) instead of reading the rank index.
+        db.session.execute(text("ANALYZE member_window_totals"))
 
 
 def top(start: date, limit: int = 10) -> list[tuple[int, int]]:
