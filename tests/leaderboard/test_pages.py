@@ -1371,7 +1371,7 @@ def test_region_pages_through_chapters_by_name_or_health_and_finds_by_name(
     assert list(region_rows(client.get("/admin/region?sort=health&page=2"))) == ["Empty Chapter"]
     found = client.get("/admin/region?q=AWAY")
     assert list(region_rows(found)) == ["Away Chapter"]
-    assert "of 1 named like “AWAY”" in visible(found)
+    assert "1 chapter named like “AWAY”" in visible(found)
     assert "No chapter is named like “100%_”" in visible(client.get("/admin/region?q=100%25_"))
     assert client.get("/admin/region?sort=size").status_code == 400
     # the top givers are the region's, whatever page or search is shown
