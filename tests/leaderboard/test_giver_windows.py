@@ -108,27 +108,30 @@ def test_window_totals_equal_a_recount_after_random_writes(
         db.session.remove()
 
 
+def one_slip() -> int:
+    """A chapter of two where one slip was passed this week, committed; the giver's id."""
+    chapter = ChapterFactory()
+    giver, receiver = MemberFactory(chapter=chapter), MemberFactory(chapter=chapter)
+    SlipFactory(
+        chapter_id=chapter.id, giver_id=giver.id, receiver_id=receiver.id, week_on=weeks()[0]
+    )
+    db.session.commit()
+    return giver.id
+
+
 def test_a_fill_keeps_the_row_a_commit_wrote(app: Flask, clean_db: None) -> None:
     """A commit's recount wins over the fill: the fill inserts only rows that are missing."""
     with app.app_context():
-        chapter = ChapterFactory()
-        giver, receiver = MemberFactory(chapter=chapter), MemberFactory(chapter=chapter)
-        SlipFactory(
-            chapter_id=chapter.id,
-            giver_id=giver.id,
-            receiver_id=receiver.id,
-            week_on=weeks()[0],
-        )
-        db.session.commit()  # the hook wrote the giver's row for every current window
+        giver_id = one_slip()  # the hook wrote the giver's row for every current window
         start = giver_windows.region_windows(clock.now().date())["all"][1]
         db.session.execute(
             sa.update(MemberWindowTotal)
-            .where(MemberWindowTotal.member_id == giver.id)
+            .where(MemberWindowTotal.member_id == giver_id)
             .values(given=41)  # marks the row: a fill that overwrote it would show 1
         )
         giver_windows.ensure(start)
         db.session.commit()
-        assert giver_windows.top(start) == [(giver.id, 41)]
+        assert giver_windows.top(start) == [(giver_id, 41)]
         assert db.session.scalar(
             sa.select(GiverWindow.filled_at).where(GiverWindow.start_on == start)
         )
@@ -136,15 +139,7 @@ def test_a_fill_keeps_the_row_a_commit_wrote(app: Flask, clean_db: None) -> None
 
 def test_the_rolling_window_moves_on_and_drops_yesterdays(app: Flask, clean_db: None) -> None:
     with app.app_context():
-        chapter = ChapterFactory()
-        giver, receiver = MemberFactory(chapter=chapter), MemberFactory(chapter=chapter)
-        SlipFactory(
-            chapter_id=chapter.id,
-            giver_id=giver.id,
-            receiver_id=receiver.id,
-            week_on=weeks()[0],
-        )
-        db.session.commit()
+        giver_id = one_slip()
         today_start = giver_windows.region_windows(clock.now().date())["six_months"][1]
         giver_windows.ensure(today_start)
         db.session.commit()
@@ -154,7 +149,7 @@ def test_the_rolling_window_moves_on_and_drops_yesterdays(app: Flask, clean_db: 
             assert start > today_start
             giver_windows.ensure(start)
             db.session.commit()
-            assert giver_windows.top(start) == [(giver.id, 1)]
+            assert giver_windows.top(start) == [(giver_id, 1)]
             kept = set(db.session.scalars(sa.select(GiverWindow.start_on)))
             assert today_start not in kept
             assert start in kept
