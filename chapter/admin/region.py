@@ -19,7 +19,7 @@ from chapter.auth.models import User
 from chapter.chapters.models import Chapter
 from chapter.extensions import db
 from chapter.leaderboard import giver_windows
-from chapter.leaderboard.models import RUNNING_COLUMNS, ChapterRunningTotal, GiverWindow
+from chapter.leaderboard.models import RUNNING_COLUMNS, ChapterRunningTotal
 from chapter.meetings.models import Meeting
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
@@ -226,8 +226,7 @@ class TopGiver:
 def top_givers(start: date, limit: int = 10) -> list[TopGiver]:
     """The members who gave the most referrals across all chapters from ``start`` on: one
     index read of the window's per-member totals (filled on the window's first view)."""
-    if not db.session.scalar(db.select(GiverWindow.filled_at).where(GiverWindow.start_on == start)):
-        giver_windows.ensure(start)
+    if giver_windows.ensure(start):
         db.session.commit()
     best = giver_windows.top(start, limit)
     if not best:

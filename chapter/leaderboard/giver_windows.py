@@ -85,11 +85,12 @@ def recount(member_ids: Iterable[int], today: date | None = None) -> None:
     )
 
 
-def ensure(start: date) -> None:
+def ensure(start: date) -> bool:
     """Fill the window from ``start`` for every member, once (and drop windows no longer
-    offered). Committed by the caller; two first views at once insert each row once."""
+    offered); True when it wrote. Committed by the caller; two first views at once insert
+    each row once."""
     if db.session.scalar(select(GiverWindow.filled_at).where(GiverWindow.start_on == start)):
-        return
+        return False
     given = func.sum(WeeklyTotal.given_inside + WeeklyTotal.given_outside)
     db.session.execute(
         _insert(MemberWindowTotal)
@@ -113,6 +114,7 @@ def ensure(start: date) -> None:
         # The new window's rows are a start date the planner's statistics have never seen:
         # it guessed one row and sorted all 25,000 (8 ms) instead of reading the rank index.
         db.session.execute(text("ANALYZE member_window_totals"))
+    return True
 
 
 def top(start: date, limit: int = 10) -> list[tuple[int, int]]:
