@@ -19,6 +19,8 @@ What goes in must be the same for every viewer of the key: the caller puts the v
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Hashable, Iterable
@@ -65,6 +67,7 @@ IGNORED_TABLES = frozenset(
 NAME_FIELDS = ("first_name", "last_name")
 LOCAL = "page_cache_local"  # app.extensions: this worker's copy of recent entries
 VERSIONS = "page_cache_versions"  # flask.g: the versions this request read
+RELEASE = "page_cache_release"  # app.extensions: this release's token
 CSRF_SLOT = "csrf-token-of-the-session"  # stands in a kept page for the viewer's CSRF token
 
 
@@ -83,6 +86,9 @@ def init_app(app: Flask) -> None:
     # what was cached before the write can come back for at most this long.
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 15 * 60)
     app.config.setdefault("CACHE_KEY_PREFIX", "chapter:")
+    # The release is in every entry's key: a deploy that changes a template or a cached class
+    # starts on an empty cache by itself (what the old release kept expires on its own).
+    app.extensions[RELEASE] = release(app)
     cache.init_app(app)
     # With Redis, each worker also keeps its most recent entries in memory for a minute: an
     # entry's key carries the data version, so a kept entry is never stale (only the version
@@ -95,6 +101,27 @@ def init_app(app: Flask) -> None:
             threshold=entries, default_timeout=min(60, app.config["CACHE_DEFAULT_TIMEOUT"])
         )
     install()
+
+
+def release(app: Flask) -> str:
+    """A short token of this release: a hash of the app's code and templates (the same on
+    every host that runs the same files), or ``CHAPTER_RELEASE`` (``RELEASE``) when set."""
+    if app.config.get("RELEASE"):
+        return str(app.config["RELEASE"])
+    return _files_digest(
+        Path(app.root_path), Path(app.root_path, app.template_folder or "templates").resolve()
+    )
+
+
+@functools.cache
+def _files_digest(code: Path, templates: Path) -> str:
+    """Hash of the code's .py files and the templates (paths and contents), once a process."""
+    digest = hashlib.sha256()
+    for folder, pattern in ((code, "*.py"), (templates, "*.html")):
+        for path in sorted(folder.rglob(pattern)):
+            digest.update(f"{folder.name}/{path.relative_to(folder)}".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _enabled() -> bool:
@@ -139,7 +166,10 @@ def remember(scope: Hashable, parts: tuple[Hashable, ...], compute: Callable[[],
     if not _enabled():
         return compute()
     try:
-        key = "page:" + ":".join(str(part) for part in (scope, version(scope), *parts))
+        release_token = current_app.extensions[RELEASE]
+        key = f"page:{release_token}:" + ":".join(
+            str(part) for part in (scope, version(scope), *parts)
+        )
         found = _get(key)
     except Exception:  # the cache unreachable: build the page, never fail it
         log.warning("page cache unreachable; building the page", exc_info=True)

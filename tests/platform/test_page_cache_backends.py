@@ -96,3 +96,34 @@ def test_a_repeat_read_is_answered_from_the_workers_memory(tmp_path: Path) -> No
     assert reads[0] == "version:5"
     assert len(reads) == 2
     assert reads[1].endswith(":other")
+
+
+def release_tree(root: Path, template: str) -> Flask:
+    """An app's files as a host holds them: code in ``root/app``, templates beside it."""
+    (root / "app").mkdir(parents=True)
+    (root / "templates").mkdir()
+    (root / "app" / "views.py").write_text("PAGE = 'board.html'\n")
+    (root / "templates" / "board.html").write_text(template)
+    return Flask("views", root_path=str(root / "app"), template_folder="../templates")
+
+
+def test_the_release_token_follows_the_files_not_the_host(tmp_path: Path) -> None:
+    """Two hosts with the same files share the cache; a deploy that changes a template does not
+    see what the release before it kept."""
+    host_one = release_tree(tmp_path / "one", "<p>{{ given }}</p>")
+    host_two = release_tree(tmp_path / "two" / "deeper", "<p>{{ given }}</p>")
+    next_release = release_tree(tmp_path / "three", "<p>Given: {{ given }}</p>")
+    assert page_cache.release(host_one) == page_cache.release(host_two)
+    assert page_cache.release(next_release) != page_cache.release(host_one)
+
+
+def test_pages_kept_by_one_release_are_not_served_by_the_next(tmp_path: Path) -> None:
+    before = cache_app(tmp_path, RELEASE="2026-12-01")
+    after = cache_app(tmp_path, RELEASE="2026-12-06")
+    assert before.extensions[page_cache.RELEASE] == "2026-12-01"
+    with before.app_context():
+        assert page_cache.remember(7, ("board",), lambda: "old template") == "old template"
+    with after.app_context():
+        assert page_cache.remember(7, ("board",), lambda: "new template") == "new template"
+    with before.app_context():  # a host not yet upgraded keeps its own entries
+        assert page_cache.remember(7, ("board",), lambda: "built again") == "old template"
