@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, true
 from sqlalchemy.orm import aliased
 
 from chapter.admin.chapter_health import HealthScore, health, ratio
@@ -58,7 +58,7 @@ PER_PAGE = 50
 
 
 def _by_chapter(query) -> dict[int, object]:
-    return {row[0]: row for row in db.session.execute(query)}
+    return {row[0]: tuple(row) for row in db.session.execute(query)}
 
 
 def _last_week(before: object, chapter_id: object) -> object:
@@ -74,36 +74,62 @@ def _last_week(before: object, chapter_id: object) -> object:
 def _chapters_with_running(chapters: object, start: date, end: date) -> list:
     """Each chapter of the ``chapters`` subquery (id, name, currency) with every running
     column's total over the window: its running-total row at ``end`` minus the one just
-    before ``start`` (outer-joined: none counts as zero), two index seeks per chapter,
-    whatever the length of its history."""
-    at_end, at_start = aliased(ChapterRunningTotal), aliased(ChapterRunningTotal)
-    return db.session.execute(
-        db.select(
-            chapters.c.id,
-            chapters.c.name,
-            chapters.c.currency,
-            *(
-                (func.coalesce(getattr(at_end, c), 0) - func.coalesce(getattr(at_start, c), 0))
-                for c in RUNNING_COLUMNS
-            ),
-        )
-        .select_from(chapters)
-        .outerjoin(
+    before ``start`` (none counts as zero), whatever the length of its history.
+
+    PostgreSQL reads each row with one backward index seek (``LATERAL ... LIMIT 1``); SQLite,
+    which has no LATERAL, finds the week first and then the row (two seeks)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        at_end = _lateral_row(chapters, ChapterRunningTotal.week_on <= end)
+        at_start = _lateral_row(chapters, ChapterRunningTotal.week_on < start)
+        joined = chapters.outerjoin(at_end, true()).outerjoin(at_start, true())
+    else:
+        at_end, at_start = aliased(ChapterRunningTotal), aliased(ChapterRunningTotal)
+        joined = chapters.outerjoin(
             at_end,
             and_(
                 at_end.chapter_id == chapters.c.id,
                 at_end.week_on == _last_week(ChapterRunningTotal.week_on <= end, chapters.c.id),
             ),
-        )
-        .outerjoin(
+        ).outerjoin(
             at_start,
             and_(
                 at_start.chapter_id == chapters.c.id,
                 at_start.week_on == _last_week(ChapterRunningTotal.week_on < start, chapters.c.id),
             ),
         )
+    end_columns, start_columns = _columns(at_end), _columns(at_start)
+    return db.session.execute(
+        db.select(
+            chapters.c.id,
+            chapters.c.name,
+            chapters.c.currency,
+            *(
+                func.coalesce(end_columns[c], 0) - func.coalesce(start_columns[c], 0)
+                for c in RUNNING_COLUMNS
+            ),
+        )
+        .select_from(joined)
         .order_by(chapters.c.name, chapters.c.id)
     ).all()
+
+
+def _lateral_row(chapters: object, before: object) -> object:
+    """The chapter's last running-total row that passes ``before``: one backward index seek."""
+    running = ChapterRunningTotal
+    return (
+        db.select(*(getattr(running, c) for c in RUNNING_COLUMNS))
+        .where(running.chapter_id == chapters.c.id, before)
+        .order_by(running.week_on.desc())
+        .limit(1)
+        .lateral()
+    )
+
+
+def _columns(row: object) -> dict[str, object]:
+    """The running columns of an aliased running-total row or of a lateral subquery."""
+    if hasattr(row, "c"):
+        return {c: row.c[c] for c in RUNNING_COLUMNS}
+    return {c: getattr(row, c) for c in RUNNING_COLUMNS}
 
 
 def _chosen(search: str) -> object:
@@ -143,12 +169,15 @@ def chapters_overview(start: date, end: date, chapters: object | None = None) ->
     chapters, not the length of their history."""
     if chapters is None:
         chapters = _chosen("").subquery()
-    listed = _chapters_with_running(chapters, start, end)
+    # Plain tuples (id, name, currency, *running columns): a Row sliced or zipped per chapter
+    # cost 12 ms for 1,000 chapters.
+    listed = [tuple(row) for row in _chapters_with_running(chapters, start, end)]
     ids = db.select(chapters.c.id)
-    windows = {row[0]: dict(zip(RUNNING_COLUMNS, row[3:], strict=True)) for row in listed}
-
-    def window(chapter_id: int, column: str) -> int:
-        return int(windows[chapter_id][column])
+    at = {column: 3 + i for i, column in enumerate(RUNNING_COLUMNS)}
+    held_at, given_at = at["held_meetings"], (at["given_inside"], at["given_outside"])
+    cents_at, one_to_ones_at = at["tyfcb_credited_cents"], at["one_to_ones"]
+    visitors_at, absent_at = at["visitors"], at["absent"]
+    roster_at = [at[c] for c in ("present", "absent", "late", "medical", "substitute")]
 
     still_in = or_(Member.left_on.is_(None), Member.left_on >= start)
     people = _by_chapter(
@@ -178,19 +207,17 @@ def chapters_overview(start: date, end: date, chapters: object | None = None) ->
         .group_by(Guest.chapter_id)
     )
     rows = []
-    for chapter_id, name, currency, *_ in listed:
-        held = window(chapter_id, "held_meetings")
+    for row in listed:
+        chapter_id, name, currency = row[:3]
+        held = int(row[held_at])
         p = people.get(chapter_id) or (chapter_id, 0, 0, 0, 0, 0)
         g = guests.get(chapter_id) or (chapter_id, 0, 0)
-        given = window(chapter_id, "given_inside") + window(chapter_id, "given_outside")
-        cents = window(chapter_id, "tyfcb_credited_cents")
-        one_to_ones = window(chapter_id, "one_to_ones")
-        visitors = window(chapter_id, "visitors")
-        absent = window(chapter_id, "absent")
-        roster_rows = sum(
-            window(chapter_id, column)
-            for column in ("present", "absent", "late", "medical", "substitute")
-        )
+        given = int(row[given_at[0]] + row[given_at[1]])
+        cents = int(row[cents_at])
+        one_to_ones = int(row[one_to_ones_at])
+        visitors = int(row[visitors_at])
+        absent = int(row[absent_at])
+        roster_rows = int(sum(row[i] for i in roster_at))
         active, joined, left, before, stayed = (int(v or 0) for v in p[1:])
         values = {
             "size": Decimal(active),
