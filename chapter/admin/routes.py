@@ -122,9 +122,7 @@ def region() -> str:
         page_cache.REGION,
         ("region", "admin", start, sort, number, search, per_page),
         lambda: (
-            *region_service.region_page(
-                start, region_service.END_OF_HISTORY, sort, number, search, per_page
-            ),
+            *region_service.region_page(start, sort, number, search, per_page),
             region_service.top_givers(start),
         ),
     )

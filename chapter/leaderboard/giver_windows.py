@@ -1,13 +1,18 @@
-"""The region's top givers without summing every member-week on each view.
+"""The region's windows: its chapters' totals and top givers without summing history on each
+view.
 
-The region view ranks givers over a few windows, each from a start week to the end of history
+The region view shows a few windows, each from a start week to the end of history
 (``region_windows``: the rolling six months, this year, all time). For every current window a
 row per member holds the referrals they gave in it (``member_window_totals``), so the top ten
-is one index read whatever the number of members or weeks.
+is one index read whatever the number of members or weeks; and a row per chapter holds every
+running column over the window (``chapter_window_totals``: the chapter's last running-total
+row minus the last one before the window), so ranking 1,000 chapters by health reads 1,000
+rows, not 2,000 index seeks.
 
-Kept in step like the weekly summary it is summed from: the commit hook that refreshes a
-member's weekly rows calls ``recount`` for those members, in the same transaction, for every
-current window (whether or not anyone has opened it yet). A window is filled for every member
+Kept in step like the weekly summary they are summed from: the commit hook that refreshes a
+member's weekly rows calls ``recount`` for those members, and ``recount_chapters`` for their
+chapters once the running totals are rewritten, in the same transaction, for every current
+window (whether or not anyone has opened it yet). A window is filled for every member
 on its first view (``ensure``); a member's row written by a commit wins over the fill (the fill
 never overwrites), so a write racing a fill is never lost. The rolling window starts a day
 later each day: yesterday's window is dropped when today's is filled.
@@ -18,14 +23,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import and_, delete, func, literal, select, text, update
+from sqlalchemy import and_, delete, func, literal, select, text, true, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import aliased
 
 from chapter.attendance.rules import months_before
+from chapter.chapters.models import Chapter
 from chapter.db import utcnow
 from chapter.extensions import db
-from chapter.leaderboard.models import GiverWindow, MemberWindowTotal, WeeklyTotal
+from chapter.leaderboard.models import (
+    RUNNING_COLUMNS,
+    ChapterRunningTotal,
+    ChapterWindowTotal,
+    GiverWindow,
+    MemberWindowTotal,
+    WeeklyTotal,
+)
 
 ALL_TIME = date(1900, 1, 1)
 
@@ -85,10 +99,89 @@ def recount(member_ids: Iterable[int], today: date | None = None) -> None:
     )
 
 
+def _chapter_windows(start: date, chapter_ids: list[int] | None = None):
+    """(start, chapter id, every running column over the window from ``start`` on) for these
+    chapters (all when None): the chapter's last running-total row minus its last row before
+    ``start`` (none counts as zero). PostgreSQL reads each row with one backward index seek
+    (``LATERAL ... LIMIT 1``); SQLite, which has no LATERAL, finds the week, then the row."""
+    chapters = select(Chapter.id)
+    if chapter_ids is not None:
+        chapters = chapters.where(Chapter.id.in_(chapter_ids))
+    chapters = chapters.subquery()
+    running = ChapterRunningTotal
+    if db.session.get_bind().dialect.name == "postgresql":
+
+        def last(before: object) -> object:
+            return (
+                select(*(getattr(running, c) for c in RUNNING_COLUMNS))
+                .where(running.chapter_id == chapters.c.id, before)
+                .order_by(running.week_on.desc())
+                .limit(1)
+                .lateral()
+            )
+
+        at_end, at_start = last(true()), last(running.week_on < start)
+        joined = chapters.outerjoin(at_end, true()).outerjoin(at_start, true())
+        end_columns = [at_end.c[c] for c in RUNNING_COLUMNS]
+        start_columns = [at_start.c[c] for c in RUNNING_COLUMNS]
+    else:
+
+        def last_week(before: object) -> object:
+            return (
+                select(func.max(running.week_on))
+                .where(running.chapter_id == chapters.c.id, before)
+                .scalar_subquery()
+            )
+
+        at_end, at_start = aliased(running), aliased(running)
+        joined = chapters.outerjoin(
+            at_end,
+            and_(at_end.chapter_id == chapters.c.id, at_end.week_on == last_week(true())),
+        ).outerjoin(
+            at_start,
+            and_(
+                at_start.chapter_id == chapters.c.id,
+                at_start.week_on == last_week(running.week_on < start),
+            ),
+        )
+        end_columns = [getattr(at_end, c) for c in RUNNING_COLUMNS]
+        start_columns = [getattr(at_start, c) for c in RUNNING_COLUMNS]
+    return select(
+        literal(start),
+        chapters.c.id,
+        *(
+            func.coalesce(e, 0) - func.coalesce(s, 0)
+            for e, s in zip(end_columns, start_columns, strict=True)
+        ),
+    ).select_from(joined)
+
+
+WINDOW_COLUMNS = ["start_on", "chapter_id", *RUNNING_COLUMNS]
+
+
+def recount_chapters(chapter_ids: Iterable[int], today: date | None = None) -> None:
+    """Sum these chapters' windows again from their running totals, for every current window
+    (called by the commit hook once it rewrote their running totals, with their rows locked:
+    of two commits for one chapter the second sums after the first committed)."""
+    ids = sorted(set(chapter_ids))
+    if not ids:
+        return
+    starts = sorted(current_starts(today))
+    statement = _insert(ChapterWindowTotal).from_select(
+        WINDOW_COLUMNS, union_all(*(_chapter_windows(start, ids) for start in starts))
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["start_on", "chapter_id"],
+            set_={c: statement.excluded[c] for c in RUNNING_COLUMNS},
+        )
+    )
+
+
 def ensure(start: date) -> bool:
-    """Fill the window from ``start`` for every member, once (and drop windows no longer
-    offered); True when it wrote. Committed by the caller; two first views at once insert
-    each row once."""
+    """Fill the window from ``start`` for every member and chapter, once (and drop windows no
+    longer offered); True when it wrote. Committed by the caller; two first views at once
+    insert each row once."""
     if db.session.scalar(select(GiverWindow.filled_at).where(GiverWindow.start_on == start)):
         return False
     given = func.sum(WeeklyTotal.given_inside + WeeklyTotal.given_outside)
@@ -103,17 +196,25 @@ def ensure(start: date) -> bool:
         .on_conflict_do_nothing()
     )
     db.session.execute(
+        _insert(ChapterWindowTotal)
+        .from_select(WINDOW_COLUMNS, _chapter_windows(start))
+        .on_conflict_do_nothing()
+    )
+    db.session.execute(
         _insert(GiverWindow)
         .values(start_on=start, filled_at=utcnow())
         .on_conflict_do_update(index_elements=["start_on"], set_={"filled_at": utcnow()})
     )
     offered = current_starts() | {start}
     db.session.execute(delete(MemberWindowTotal).where(MemberWindowTotal.start_on.not_in(offered)))
+    db.session.execute(
+        delete(ChapterWindowTotal).where(ChapterWindowTotal.start_on.not_in(offered))
+    )
     db.session.execute(delete(GiverWindow).where(GiverWindow.start_on.not_in(offered)))
     if db.session.get_bind().dialect.name == "postgresql":
         # The new window's rows are a start date the planner's statistics have never seen:
         # it guessed one row and sorted all 25,000 (8 ms) instead of reading the rank index.
-        db.session.execute(text("ANALYZE member_window_totals"))
+        db.session.execute(text("ANALYZE member_window_totals, chapter_window_totals"))
     return True
 
 

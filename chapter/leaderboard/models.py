@@ -171,3 +171,32 @@ class MemberWindowTotal(Base):
         ForeignKey("members.id", ondelete="RESTRICT"), primary_key=True
     )
     given: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ChapterWindowTotal(Base):
+    """Per region window and chapter, every running column summed over the window (its running
+    total at the end of history minus the one just before the window's first week): the region
+    view reads one row per chapter (chapter.leaderboard.giver_windows keeps them)."""
+
+    __tablename__ = "chapter_window_totals"
+
+    start_on: Mapped[date] = mapped_column(primary_key=True)
+    chapter_id: Mapped[int] = mapped_column(
+        ForeignKey("chapters.id", ondelete="RESTRICT"), primary_key=True
+    )
+    held_meetings: Mapped[int] = mapped_column(Integer, default=0)
+    given_inside: Mapped[int] = mapped_column(BigInteger, default=0)
+    given_outside: Mapped[int] = mapped_column(BigInteger, default=0)
+    received_inside: Mapped[int] = mapped_column(BigInteger, default=0)
+    received_outside: Mapped[int] = mapped_column(BigInteger, default=0)
+    one_to_ones: Mapped[int] = mapped_column(BigInteger, default=0)
+    visitors: Mapped[int] = mapped_column(BigInteger, default=0)
+    education_credits: Mapped[int] = mapped_column(BigInteger, default=0)
+    testimonials: Mapped[int] = mapped_column(BigInteger, default=0)
+    present: Mapped[int] = mapped_column(BigInteger, default=0)
+    absent: Mapped[int] = mapped_column(BigInteger, default=0)
+    late: Mapped[int] = mapped_column(BigInteger, default=0)
+    medical: Mapped[int] = mapped_column(BigInteger, default=0)
+    substitute: Mapped[int] = mapped_column(BigInteger, default=0)
+    tyfcb_credited_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    tyfcb_thanked_cents: Mapped[int] = mapped_column(BigInteger, default=0)

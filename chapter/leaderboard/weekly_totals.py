@@ -293,6 +293,7 @@ def rebuild(chapter_id: int) -> int:
     _write(chapter_id, totals)
     _sum_chapter_weeks(chapter_id, None)
     giver_windows.recount(had | {member_id for member_id, _ in totals})
+    giver_windows.recount_chapters({chapter_id})
     return len(totals)
 
 
@@ -401,6 +402,7 @@ def _before_commit(session: Session) -> None:
         if old_weeks:  # a meeting moved: its slips moved with it, by a bulk update
             givers |= _members_in(weeks)
         giver_windows.recount(givers)
+        giver_windows.recount_chapters(set(dirty) | {chapter_id for chapter_id, _ in weeks})
         session.flush()
     finally:
         session.info.pop(BUSY, None)

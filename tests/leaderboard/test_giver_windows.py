@@ -1,6 +1,7 @@
 """The region's per-member window totals (chapter.leaderboard.giver_windows) equal a recount
-from the raw slips after any sequence of writes (hypothesis), whether the window was filled
-before or after them; a fill never overwrites a row a commit wrote; the rolling window moves
+from the raw slips, and its per-chapter window totals the difference of the chapter's running
+totals, after any sequence of writes (hypothesis), whether the window was filled before or
+after them; a fill never overwrites a row a commit wrote; the rolling window moves
 on with the days; the top givers read the index, not the weekly summary."""
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ from hypothesis import strategies as st
 
 from chapter.extensions import db
 from chapter.leaderboard import giver_windows, weekly_totals
-from chapter.leaderboard.models import GiverWindow, MemberWindowTotal
+from chapter.leaderboard.models import (
+    RUNNING_COLUMNS,
+    ChapterRunningTotal,
+    ChapterWindowTotal,
+    GiverWindow,
+    MemberWindowTotal,
+)
 from chapter.ledger.models import ReferralSlip
 from tests.conftest import count_queries
 from tests.leaderboard.test_running_totals import apply
@@ -77,6 +84,36 @@ def stored(member_ids: list[int]) -> dict[tuple[date, int], int]:
     return found
 
 
+def chapter_recount(chapter_id: int) -> dict[date, dict[str, int]]:
+    """Every running column over each current window: the chapter's last running-total row
+    minus its last row before the window's start (read in Python from the running totals,
+    which test_running_totals checks against the raw rows)."""
+    rows = db.session.scalars(
+        sa.select(ChapterRunningTotal)
+        .where(ChapterRunningTotal.chapter_id == chapter_id)
+        .order_by(ChapterRunningTotal.week_on)
+    ).all()
+
+    def value(row: ChapterRunningTotal | None, column: str) -> int:
+        return int(getattr(row, column)) if row is not None else 0
+
+    windows = {}
+    for start in giver_windows.current_starts():
+        last = rows[-1] if rows else None
+        before = next((row for row in reversed(rows) if row.week_on < start), None)
+        windows[start] = {c: value(last, c) - value(before, c) for c in RUNNING_COLUMNS}
+    return windows
+
+
+def chapter_stored(chapter_id: int) -> dict[date, dict[str, int]]:
+    found = {start: dict.fromkeys(RUNNING_COLUMNS, 0) for start in giver_windows.current_starts()}
+    for row in db.session.scalars(
+        sa.select(ChapterWindowTotal).where(ChapterWindowTotal.chapter_id == chapter_id)
+    ):
+        found[row.start_on] = {c: int(getattr(row, c)) for c in RUNNING_COLUMNS}
+    return found
+
+
 def fill_all() -> None:
     for start in giver_windows.current_starts():
         giver_windows.ensure(start)
@@ -102,9 +139,11 @@ def test_window_totals_equal_a_recount_after_random_writes(
             apply(chapter.id, members, dated(step))
         fill_all()
         assert stored(members) == recount(members)
+        assert chapter_stored(chapter.id) == chapter_recount(chapter.id)
         weekly_totals.rebuild(chapter.id)
         db.session.commit()
         assert stored(members) == recount(members)
+        assert chapter_stored(chapter.id) == chapter_recount(chapter.id)
         db.session.remove()
 
 
