@@ -53,7 +53,7 @@ def default_database(app: Flask) -> None:
 def init_extensions(app: Flask) -> None:
     from chapter.auth.session import init_login
     from chapter.extensions import bootstrap, csrf, db, limiter, mail, migrate
-    from chapter.leaderboard import weekly_totals
+    from chapter.leaderboard import giver_windows, weekly_totals
     from chapter.platform import (
         mail_outbox,
         page_cache,
@@ -72,6 +72,7 @@ def init_extensions(app: Flask) -> None:
     mail_outbox.install()
     weekly_totals.install()
     page_cache.init_app(app)
+    giver_windows.install()  # after the page cache: it reads the chapters a commit touched
     init_login(app)
 
 

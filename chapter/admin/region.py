@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, bindparam, func, or_, update
 
 from chapter.admin.chapter_health import HealthScore, health, ratio
 from chapter.attendance.guest_models import Guest, Visit
@@ -96,9 +96,9 @@ def region_page(
     """One page of the region's chapters over the window from ``start`` (one of
     ``periods``) to the end of history, and how many chapters there are in all.
 
-    By name (the default), only the page's chapters are read: the cost follows the number of
-    chapters shown. By health, every chapter matching ``search`` is scored to rank them (one
-    window row each)."""
+    Only the page's chapters are read and scored: by name from the chapters, by health from
+    the score kept on each chapter's window row (``score_stale`` first scores the chapters
+    that changed since), so the cost follows the number of chapters shown and changed."""
     if giver_windows.ensure(start):
         db.session.commit()
     chosen = _chosen(search)
@@ -107,11 +107,68 @@ def region_page(
     if sort == "name":
         shown = chosen.order_by(Chapter.name, Chapter.id).limit(per_page).offset(offset)
         return chapters_overview(start, shown.subquery()), total
-    ranked = sorted(
-        chapters_overview(start, chosen.subquery() if search else None),
-        key=lambda row: (-row.health.total, row.chapter.name.lower(), row.chapter.id),
+    if score_stale(start):
+        db.session.commit()
+    window = ChapterWindowTotal
+    ranked = list(
+        db.session.scalars(
+            chosen.with_only_columns(Chapter.id)
+            .outerjoin(window, and_(window.chapter_id == Chapter.id, window.start_on == start))
+            .order_by(
+                func.coalesce(window.health_total, 0).desc(),
+                func.lower(Chapter.name),
+                Chapter.id,
+            )
+            .limit(per_page)
+            .offset(offset)
+        )
     )
-    return ranked[offset : offset + per_page], total
+    place = {chapter_id: n for n, chapter_id in enumerate(ranked)}
+    shown = _chosen("").where(Chapter.id.in_(ranked)).subquery()
+    return sorted(chapters_overview(start, shown), key=lambda r: place[r.chapter.id]), total
+
+
+def score_stale(start: date) -> int:
+    """Score again every chapter whose rows changed since its health over the window from
+    ``start`` was stored (or that has none yet); how many were scored. The change count is
+    read before the data and the score stored only if it still holds, so a commit racing the
+    scoring leaves the score stale (scored on the next view), never wrong."""
+    window = ChapterWindowTotal
+    on_window = and_(window.chapter_id == Chapter.id, window.start_on == start)
+    missing = list(
+        db.session.scalars(
+            db.select(Chapter.id).outerjoin(window, on_window).where(window.chapter_id.is_(None))
+        )
+    )
+    giver_windows.recount_chapters(missing)  # a chapter new since the window was filled
+    stale = dict(
+        db.session.execute(
+            db.select(window.chapter_id, window.changes).where(
+                window.start_on == start,
+                or_(window.health_scored.is_(None), window.health_scored != window.changes),
+            )
+        ).all()
+    )
+    if not stale:
+        return 0
+    chosen = _chosen("").where(Chapter.id.in_(stale)).subquery()
+    scores = [
+        {"chapter": row.chapter.id, "seen": stale[row.chapter.id], "total": row.health.total}
+        for row in chapters_overview(start, chosen if len(stale) < 500 else None)
+        if row.chapter.id in stale
+    ]
+    table = window.__table__  # Core: one executemany, not the ORM's update by primary key
+    db.session.execute(
+        update(table)
+        .where(
+            table.c.start_on == start,
+            table.c.chapter_id == bindparam("chapter"),
+            table.c.changes == bindparam("seen"),
+        )
+        .values(health_total=bindparam("total"), health_scored=bindparam("seen")),
+        scores,
+    )
+    return len(scores)
 
 
 def chapters_overview(start: date, chapters: object | None = None) -> list[ChapterRow]:

@@ -23,10 +23,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import and_, delete, func, literal, select, text, true, union_all, update
+from sqlalchemy import and_, delete, event, func, literal, select, text, true, union_all, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from chapter.attendance.rules import months_before
 from chapter.chapters.models import Chapter
@@ -40,6 +40,7 @@ from chapter.leaderboard.models import (
     MemberWindowTotal,
     WeeklyTotal,
 )
+from chapter.platform import page_cache
 
 ALL_TIME = date(1900, 1, 1)
 
@@ -168,14 +169,33 @@ def recount_chapters(chapter_ids: Iterable[int], today: date | None = None) -> N
         return
     starts = sorted(current_starts(today))
     statement = _insert(ChapterWindowTotal).from_select(
-        WINDOW_COLUMNS, union_all(*(_chapter_windows(start, ids) for start in starts))
+        WINDOW_COLUMNS,
+        union_all(*(_chapter_windows(start, ids) for start in starts)),
+        include_defaults=False,  # a new row's change count: the server's 0
     )
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=["start_on", "chapter_id"],
-            set_={c: statement.excluded[c] for c in RUNNING_COLUMNS},
+            set_={
+                **{c: statement.excluded[c] for c in RUNNING_COLUMNS},
+                "changes": ChapterWindowTotal.changes + 1,  # its health score is stale
+            },
         )
     )
+
+
+def touched(chapter_ids: Iterable[int], session: Session | None = None) -> None:
+    """These chapters' rows changed in this transaction: their window health scores are stale
+    (the region view scores them again; a score computed before this commit is never stored)."""
+    ids = sorted(set(chapter_ids))
+    if ids:
+        window = ChapterWindowTotal
+        (session or db.session).execute(
+            update(window)
+            .where(window.chapter_id.in_(ids))
+            .values(changes=window.changes + 1)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def ensure(start: date) -> bool:
@@ -197,7 +217,7 @@ def ensure(start: date) -> bool:
     )
     db.session.execute(
         _insert(ChapterWindowTotal)
-        .from_select(WINDOW_COLUMNS, _chapter_windows(start))
+        .from_select(WINDOW_COLUMNS, _chapter_windows(start), include_defaults=False)
         .on_conflict_do_nothing()
     )
     db.session.execute(
@@ -230,3 +250,16 @@ def top(start: date, limit: int = 10) -> list[tuple[int, int]]:
             .limit(limit)
         )
     ]
+
+
+def _before_commit(session: Session) -> None:
+    """Every commit that touched a chapter's rows (as the page cache names them: members,
+    guests, visits, ledger, meetings...) makes the chapter's window health scores stale."""
+    touched(session.info.get(page_cache.CHANGED, ()), session)
+
+
+def install() -> None:
+    """Watch every session (idempotent). After page_cache.install: its commit hook names the
+    chapters a commit touched, and this one reads them."""
+    if not event.contains(Session, "before_commit", _before_commit):
+        event.listen(Session, "before_commit", _before_commit)

@@ -176,7 +176,8 @@ class MemberWindowTotal(Base):
 class ChapterWindowTotal(Base):
     """Per region window and chapter, every running column summed over the window (its running
     total at the end of history minus the one just before the window's first week): the region
-    view reads one row per chapter (chapter.leaderboard.giver_windows keeps them)."""
+    view reads one row per chapter (chapter.leaderboard.giver_windows keeps them), and ranks
+    chapters by the health score kept here."""
 
     __tablename__ = "chapter_window_totals"
 
@@ -200,3 +201,8 @@ class ChapterWindowTotal(Base):
     substitute: Mapped[int] = mapped_column(BigInteger, default=0)
     tyfcb_credited_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     tyfcb_thanked_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The region's health score over the window (chapter.admin.region): ``changes`` counts the
+    # commits that touched the chapter, ``health_scored`` the count the score was computed at.
+    changes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    health_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    health_scored: Mapped[int | None] = mapped_column(Integer, nullable=True)
