@@ -10,6 +10,7 @@ from chapter.auth import service as accounts
 from chapter.auth.models import User
 from chapter.extensions import db, login_manager
 from chapter.members.models import Member
+from chapter.platform import page_cache
 
 
 def init_login(app: Flask) -> None:
@@ -36,4 +37,6 @@ def load_user(user_id: str) -> User | None:
         return None
     if user is None or not accounts.may_log_in(user):
         return None
+    if user.member is not None:  # read in the same statement: the page cache needs no version
+        page_cache.know(user.member.chapter_id, user.member.chapter.data_version)
     return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, SmallInteger, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chapter.db import Base, Timestamps
@@ -35,6 +35,10 @@ class Chapter(Timestamps, Base):
     # Secret part of the chapter's iCalendar feed URL; reset to revoke it.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # Raised in the same transaction as every commit that touches the chapter's rows
+    # (chapter.platform.page_cache): read with the log-in check, it keys the chapter's cached
+    # pages without asking the cache for a version.
+    data_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<Chapter {self.id} {self.name!r}>"

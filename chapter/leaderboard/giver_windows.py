@@ -192,7 +192,7 @@ def touched(chapter_ids: Iterable[int], session: Session | None = None) -> None:
         window = ChapterWindowTotal
         (session or db.session).execute(
             update(window)
-            .where(window.chapter_id.in_(ids))
+            .where(window.start_on.in_(current_starts()), window.chapter_id.in_(ids))
             .values(changes=window.changes + 1)
             .execution_options(synchronize_session=False)
         )

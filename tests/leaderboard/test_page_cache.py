@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from chapter.attendance.rules import Palms
-from chapter.extensions import db
+from chapter.extensions import cache, db
 from chapter.ledger.models import ReferralSlip
 from chapter.platform import page_cache
 from tests.conftest import People, count_queries, login_as
@@ -298,3 +299,57 @@ def test_a_flashed_message_shows_once_and_is_never_kept(
     (other,) = add_members(app, people.member.chapter_id, 1)
     login_as(client, other)
     assert "Slip passed to Milo." not in text(client.get(ALL))
+
+
+# --- the chapter's data version in the database ---------------------------------------------------
+
+
+def test_a_write_shows_even_when_the_cache_missed_its_version_bump(
+    app: Flask, client: FlaskClient, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another host's commit whose bump never reached the cache (or a worker that read the
+    version just before it): the member's board keys on the version the database raised in the
+    same transaction, read with the log-in check."""
+    week_with_slips(app, people)
+    _, milo = names(app, people)
+    login_as(client, people.member)
+    assert client.post("/referrals/new", data=slip_form(people.leader.member_id)).status_code == 302
+    before = given(client.get(ALL), milo)
+    monkeypatch.setattr(page_cache, "bump", lambda chapter_ids: None)
+    assert client.post("/referrals/new", data=slip_form(people.leader.member_id)).status_code == 302
+    assert given(client.get(ALL), milo) == before + 1
+
+
+def test_a_members_repeat_view_asks_the_cache_for_no_version(
+    app: Flask, client: FlaskClient, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    week_with_slips(app, people)
+    login_as(client, people.member)
+    client.get(ALL)
+    asked: list[str] = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key: asked.append(key) or real_get(key))
+    client.get(ALL)
+    assert not [key for key in asked if key.startswith("version:")]
+
+
+def test_a_write_raises_the_chapters_version_and_keeps_its_updated_at(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    chapters = db.metadata.tables["chapters"]
+    home = people.member.chapter_id
+
+    def stored() -> tuple:
+        with app.app_context():
+            return db.session.execute(
+                sa.select(chapters.c.data_version, chapters.c.updated_at).where(
+                    chapters.c.id == home
+                )
+            ).one()
+
+    version, updated_at = stored()
+    login_as(client, people.member)
+    assert client.post("/referrals/new", data=slip_form(people.leader.member_id)).status_code == 302
+    after, still = stored()
+    assert after > version  # raised (the slip's commit, and the meetings it planned ahead)
+    assert still == updated_at
