@@ -116,18 +116,10 @@ class ChapterWeeklyTotal(Base):
     tyfcb_thanked_cents: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-class ChapterRunningTotal(Base):
-    """Per chapter and week: every column summed over all weeks up to and including this one,
-    and the number of meetings held so far. The totals of any window are two rows apart
-    (the last row up to its end minus the last row before its start), so region-wide pages
-    read two rows per chapter whatever the length of its history."""
+class RunningColumns:
+    """The running columns (``RUNNING_COLUMNS``): meetings held and every summed column, as
+    the running totals and the region's window totals both hold them."""
 
-    __tablename__ = "chapter_running_totals"
-
-    chapter_id: Mapped[int] = mapped_column(
-        ForeignKey("chapters.id", ondelete="RESTRICT"), primary_key=True
-    )
-    week_on: Mapped[date] = mapped_column(primary_key=True)
     held_meetings: Mapped[int] = mapped_column(Integer, default=0)
     given_inside: Mapped[int] = mapped_column(BigInteger, default=0)
     given_outside: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -144,6 +136,20 @@ class ChapterRunningTotal(Base):
     substitute: Mapped[int] = mapped_column(BigInteger, default=0)
     tyfcb_credited_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     tyfcb_thanked_cents: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ChapterRunningTotal(RunningColumns, Base):
+    """Per chapter and week: every column summed over all weeks up to and including this one,
+    and the number of meetings held so far. The totals of any window are two rows apart
+    (the last row up to its end minus the last row before its start), so region-wide pages
+    read two rows per chapter whatever the length of its history."""
+
+    __tablename__ = "chapter_running_totals"
+
+    chapter_id: Mapped[int] = mapped_column(
+        ForeignKey("chapters.id", ondelete="RESTRICT"), primary_key=True
+    )
+    week_on: Mapped[date] = mapped_column(primary_key=True)
 
 
 RUNNING_COLUMNS = ("held_meetings", *COLUMNS)
@@ -173,7 +179,7 @@ class MemberWindowTotal(Base):
     given: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ChapterWindowTotal(Base):
+class ChapterWindowTotal(RunningColumns, Base):
     """Per region window and chapter, every running column summed over the window (its running
     total at the end of history minus the one just before the window's first week): the region
     view reads one row per chapter (chapter.leaderboard.giver_windows keeps them), and ranks
@@ -185,22 +191,6 @@ class ChapterWindowTotal(Base):
     chapter_id: Mapped[int] = mapped_column(
         ForeignKey("chapters.id", ondelete="RESTRICT"), primary_key=True
     )
-    held_meetings: Mapped[int] = mapped_column(Integer, default=0)
-    given_inside: Mapped[int] = mapped_column(BigInteger, default=0)
-    given_outside: Mapped[int] = mapped_column(BigInteger, default=0)
-    received_inside: Mapped[int] = mapped_column(BigInteger, default=0)
-    received_outside: Mapped[int] = mapped_column(BigInteger, default=0)
-    one_to_ones: Mapped[int] = mapped_column(BigInteger, default=0)
-    visitors: Mapped[int] = mapped_column(BigInteger, default=0)
-    education_credits: Mapped[int] = mapped_column(BigInteger, default=0)
-    testimonials: Mapped[int] = mapped_column(BigInteger, default=0)
-    present: Mapped[int] = mapped_column(BigInteger, default=0)
-    absent: Mapped[int] = mapped_column(BigInteger, default=0)
-    late: Mapped[int] = mapped_column(BigInteger, default=0)
-    medical: Mapped[int] = mapped_column(BigInteger, default=0)
-    substitute: Mapped[int] = mapped_column(BigInteger, default=0)
-    tyfcb_credited_cents: Mapped[int] = mapped_column(BigInteger, default=0)
-    tyfcb_thanked_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     # The region's health score over the window (chapter.admin.region): ``changes`` counts the
     # commits that touched the chapter, ``health_scored`` the count the score was computed at.
     changes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
