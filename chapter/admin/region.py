@@ -152,11 +152,14 @@ def score_stale(start: date) -> int:
     if not stale:
         return 0
     chosen = _chosen("").where(Chapter.id.in_(stale)).subquery()
-    scores = [
-        {"chapter": row.chapter.id, "seen": stale[row.chapter.id], "total": row.health.total}
-        for row in chapters_overview(start, chosen if len(stale) < 500 else None)
-        if row.chapter.id in stale
-    ]
+    scores = sorted(  # rows taken in (window, chapter) order, as commits take them: no deadlock
+        (
+            {"chapter": row.chapter.id, "seen": stale[row.chapter.id], "total": row.health.total}
+            for row in chapters_overview(start, chosen if len(stale) < 500 else None)
+            if row.chapter.id in stale
+        ),
+        key=lambda score: score["chapter"],
+    )
     table = window.__table__  # Core: one executemany, not the ORM's update by primary key
     db.session.execute(
         update(table)
