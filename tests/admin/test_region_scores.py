@@ -33,29 +33,29 @@ people = st.one_of(
 )
 
 
+def pick(model: type, chapter_id: int, index: int) -> object | None:
+    """The chapter's ``index``-th row of ``model`` (in id order, wrapping round), or None."""
+    rows = db.session.scalars(
+        db.select(model).where(model.chapter_id == chapter_id).order_by(model.id)
+    ).all()
+    return rows[index % len(rows)] if rows else None
+
+
 def change_people(chapter_id: int, step: tuple) -> None:
     today = clock.now().date()
     if step[0] == "join":
         MemberFactory(chapter_id=chapter_id, joined_on=today - timedelta(days=step[1]))
     elif step[0] == "leave":
-        members = db.session.scalars(
-            db.select(Member).where(Member.chapter_id == chapter_id).order_by(Member.id)
-        ).all()
-        if not members:
-            return
-        member = members[step[1] % len(members)]
-        member.status, member.left_on = MemberStatus.LEFT, today - timedelta(days=step[2])
+        member = pick(Member, chapter_id, step[1])
+        if member is not None:
+            member.status, member.left_on = MemberStatus.LEFT, today - timedelta(days=step[2])
     else:
-        meetings = db.session.scalars(
-            db.select(Meeting).where(Meeting.chapter_id == chapter_id).order_by(Meeting.id)
-        ).all()
-        if not meetings:
-            return
-        meeting = meetings[step[1] % len(meetings)]
-        guest = GuestFactory(chapter_id=chapter_id)
-        VisitFactory(meeting_id=meeting.id, guest_id=guest.id)
-        if step[2]:  # the visitor joined the chapter
-            guest.joined_as_id = MemberFactory(chapter_id=chapter_id).id
+        meeting = pick(Meeting, chapter_id, step[1])
+        if meeting is not None:
+            guest = GuestFactory(chapter_id=chapter_id)
+            VisitFactory(meeting_id=meeting.id, guest_id=guest.id)
+            if step[2]:  # the visitor joined the chapter
+                guest.joined_as_id = MemberFactory(chapter_id=chapter_id).id
     db.session.commit()
 
 
