@@ -23,8 +23,6 @@ from chapter.meetings.models import Meeting
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
 
-END_OF_HISTORY = date(9999, 12, 31)
-
 
 def periods(today: date) -> dict[str, tuple[str, date]]:
     """The region view's periods: key -> (label, first week), each to the end of history."""
