@@ -26,6 +26,7 @@ from datetime import date
 
 from sqlalchemy import (
     Date,
+    Integer,
     and_,
     bindparam,
     delete,
@@ -58,6 +59,7 @@ from chapter.leaderboard.models import (
 from chapter.platform import page_cache
 
 ALL_TIME = date(1900, 1, 1)
+RECOUNTED = "giver_windows_recounted"  # session.info: chapters whose scores this commit staled
 
 
 def region_windows(today: date) -> dict[str, tuple[str, date]]:
@@ -74,10 +76,9 @@ def current_starts(today: date | None = None) -> set[date]:
     return {start for _, start in region_windows(today or utcnow().date()).values()}
 
 
-def _insert(table: type):
-    return (pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(
-        table
-    )
+def _insert(table: object, dialect: str | None = None):
+    dialect = dialect or db.session.get_bind().dialect.name
+    return (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
 
 
 def _given_since(start: object, member: object) -> object:
@@ -97,22 +98,34 @@ def recount(member_ids: Iterable[int], today: date | None = None) -> None:
     if not ids:
         return
     starts = sorted(current_starts(today))
+    add, lock, count = _member_statements(db.session.get_bind().dialect.name)
     rows = [{"start_on": s, "member_id": m, "given": 0} for s in starts for m in ids]
-    db.session.execute(_insert(MemberWindowTotal).values(rows).on_conflict_do_nothing())
-    window = MemberWindowTotal
-    chosen = and_(window.start_on.in_(starts), window.member_id.in_(ids))
-    db.session.execute(
-        select(window.start_on)
-        .where(chosen)
-        .order_by(window.start_on, window.member_id)
-        .with_for_update()
-    ).all()
-    db.session.execute(
-        update(window)
-        .where(chosen)
-        .values(given=_given_since(window.start_on, window.member_id))
-        .execution_options(synchronize_session=False)
+    db.session.execute(add, rows)
+    params = {"starts": starts, "ids": ids}
+    db.session.execute(lock, params).all()
+    db.session.execute(count, params)
+
+
+@functools.cache
+def _member_statements(dialect: str) -> tuple[object, object, object]:
+    """``recount``'s statements, built once (the members and windows are parameters): a row
+    for each member and window where none is yet, their rows locked in order, then summed."""
+    table = MemberWindowTotal.__table__
+    add = _insert(table, dialect).on_conflict_do_nothing()
+    chosen = and_(
+        table.c.start_on.in_(bindparam("starts", expanding=True, type_=Date())),
+        table.c.member_id.in_(bindparam("ids", expanding=True, type_=Integer())),
     )
+    lock = (
+        select(table.c.start_on)
+        .where(chosen)
+        .order_by(table.c.start_on, table.c.member_id)
+        .with_for_update()
+    )
+    count = (
+        update(table).where(chosen).values(given=_given_since(table.c.start_on, table.c.member_id))
+    )
+    return add, lock, count
 
 
 def _chapter_windows(start: object, chapter_ids: object | None = None):
@@ -184,6 +197,7 @@ def recount_chapters(chapter_ids: Iterable[int], today: date | None = None) -> N
     if not ids:
         return
     starts = sorted(current_starts(today))
+    db.session().info.setdefault(RECOUNTED, set()).update(ids)  # their scores are stale now
     db.session.execute(
         _recount_statement(db.session.get_bind().dialect.name, len(starts)),
         {"ids": ids, **{f"start_{n}": start for n, start in enumerate(starts)}},
@@ -197,7 +211,7 @@ def _recount_statement(dialect: str, windows: int) -> object:
     ids = bindparam("ids", expanding=True)
     starts = [bindparam(f"start_{n}", type_=Date) for n in range(windows)]
     table = ChapterWindowTotal.__table__  # Core: executed with parameters, not an ORM bulk insert
-    statement = _insert(table).from_select(
+    statement = _insert(table, dialect).from_select(
         WINDOW_COLUMNS,
         union_all(*(_chapter_windows(start, ids) for start in starts)),
         include_defaults=False,  # a new row's change count: the server's 0
@@ -281,8 +295,14 @@ def top(start: date, limit: int = 10) -> list[tuple[int, int]]:
 
 def _before_commit(session: Session) -> None:
     """Every commit that touched a chapter's rows (as the page cache names them: members,
-    guests, visits, ledger, meetings...) makes the chapter's window health scores stale."""
-    touched(session.info.get(page_cache.CHANGED, ()), session)
+    guests, visits, ledger, meetings...) makes the chapter's window health scores stale (but
+    for the chapters whose windows it summed again: that made them stale already)."""
+    recounted = session.info.pop(RECOUNTED, set())
+    touched(set(session.info.get(page_cache.CHANGED, ())) - recounted, session)
+
+
+def _discard(session: Session, *args: object) -> None:
+    session.info.pop(RECOUNTED, None)
 
 
 def install() -> None:
@@ -290,3 +310,4 @@ def install() -> None:
     chapters a commit touched, and this one reads them."""
     if not event.contains(Session, "before_commit", _before_commit):
         event.listen(Session, "before_commit", _before_commit)
+        event.listen(Session, "after_soft_rollback", _discard)

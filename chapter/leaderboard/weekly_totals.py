@@ -9,16 +9,20 @@ scratch agrees with it.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
+    Date,
+    Integer,
     Select,
     String,
     and_,
+    bindparam,
     case,
     delete,
     event,
@@ -26,6 +30,7 @@ from sqlalchemy import (
     insert,
     inspect,
     literal,
+    select,
     tuple_,
     union_all,
 )
@@ -66,17 +71,6 @@ LOCKED = "chapter_weekly_locked"  # chapters whose rows this transaction holds
 COUNTED_MEETING_FIELDS = ("meets_on", "is_cancelled", "roster_completed_at", "chapter_id")
 
 
-def _filters(
-    column_member: Any, column_week: Any, members: set[int] | None, weeks: set[date] | None
-) -> list[Any]:
-    found = []
-    if members is not None:
-        found.append(column_member.in_(members))
-    if weeks is not None:
-        found.append(column_week.in_(weeks))
-    return found
-
-
 def aggregate(
     chapter_id: int, members: set[int] | None = None, weeks: set[date] | None = None
 ) -> dict[Key, dict[str, int]]:
@@ -87,9 +81,32 @@ def aggregate(
     One statement (a UNION ALL of one grouped SELECT per kind of row), so a commit's refresh
     costs one round trip to the database, not ten. Each part gives (member, week, column,
     value); attendance gives its PALMS letter for the column."""
+    params: dict[str, Any] = {"chapter_id": chapter_id}
+    if members is not None:
+        params["members"] = sorted(members)
+    if weeks is not None:
+        params["weeks"] = sorted(weeks)
+    letters = {letter.value: column for letter, column in LETTER_COLUMNS.items()}
+    totals: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
+    statement = _aggregate_statement(members is not None, weeks is not None)
+    for member_id, week_on, column, value in db.session.execute(statement, params):
+        totals[(member_id, week_on)][letters.get(column, column)] += int(value or 0)
+    return dict(totals)
+
+
+@functools.cache
+def _aggregate_statement(by_members: bool, by_weeks: bool) -> Any:
+    """``aggregate``'s statement, built once per kind of filter (the chapter, members and
+    weeks are parameters): built on every commit, its ten parts cost milliseconds of Python
+    a slip."""
     as_int = BigInteger()
+    chapter_id = bindparam("chapter_id", type_=Integer())
+    members = bindparam("members", expanding=True, type_=Integer()) if by_members else None
+    weeks = bindparam("weeks", expanding=True, type_=Date()) if by_weeks else None
 
     def part(member_col: Any, week_col: Any, column: Any, value: Any, *where: Any) -> Select:
+        chosen = [member_col.in_(members)] if members is not None else []
+        chosen += [week_col.in_(weeks)] if weeks is not None else []
         return (
             db.select(
                 member_col.label("member_id"),
@@ -97,7 +114,7 @@ def aggregate(
                 sa_cast(column, String).label("column"),
                 sa_cast(value, as_int).label("value"),
             )
-            .where(member_col.is_not(None), *where, *_filters(member_col, week_col, members, weeks))
+            .where(member_col.is_not(None), *where, *chosen)
             .group_by(member_col, week_col, column)
         )
 
@@ -166,11 +183,7 @@ def aggregate(
             Visit.invited_by_id, Meeting.meets_on, literal("visitors"), func.count(), held
         ).join_from(Visit, Meeting, Meeting.id == Visit.meeting_id),
     ]
-    letters = {letter.value: column for letter, column in LETTER_COLUMNS.items()}
-    totals: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
-    for member_id, week_on, column, value in db.session.execute(union_all(*parts)):
-        totals[(member_id, week_on)][letters.get(column, column)] += int(value or 0)
-    return dict(totals)
+    return union_all(*parts)
 
 
 def _write(chapter_id: int, totals: dict[Key, dict[str, int]]) -> None:
@@ -180,7 +193,7 @@ def _write(chapter_id: int, totals: dict[Key, dict[str, int]]) -> None:
         if any(values.values())
     ]
     if rows:
-        db.session.execute(insert(WeeklyTotal), rows)
+        db.session.execute(_TABLES["weekly"].insert(), rows)
 
 
 def refresh(chapter_id: int, keys: Iterable[Key]) -> None:
@@ -190,37 +203,101 @@ def refresh(chapter_id: int, keys: Iterable[Key]) -> None:
         by_week[week_on].add(member_id)
     for week_on, members in by_week.items():
         db.session.execute(
-            delete(WeeklyTotal).where(
-                WeeklyTotal.chapter_id == chapter_id,
-                WeeklyTotal.week_on == week_on,
-                WeeklyTotal.member_id.in_(members),
-            )
+            _statements(True).stale_members,
+            {"chapter_id": chapter_id, "weeks": [week_on], "members": sorted(members)},
         )
         _write(chapter_id, aggregate(chapter_id, members, {week_on}))
     _sum_chapter_weeks(chapter_id, set(by_week))
 
 
+class _Statements(NamedTuple):
+    """The summary's writes for one chapter (``chapter_id``), from some weeks on or for
+    some weeks (``weeks``, ``since``) or for all of them, as parameters."""
+
+    stale_members: Any  # its member rows of these weeks (and ``members``)
+    stale_weeks: Any  # its chapter rows of these weeks
+    sum_weeks: Any  # its chapter rows of these weeks, summed from the member rows
+    before: Any  # its last running-total row before ``since``
+    stale_running: Any  # its running totals from ``since`` on
+    weekly: Any  # its chapter rows from ``since`` on
+    held: Any  # its held meetings a week, from ``since`` on
+
+
+@functools.cache
+def _statements(some_weeks: bool) -> _Statements:
+    """The summary's statements, built once (built on every commit, they cost milliseconds
+    of Python a slip): for some weeks (``weeks``, ``since``) or, when False, for all."""
+    chapter_id = bindparam("chapter_id", type_=Integer())
+    weeks = bindparam("weeks", expanding=True, type_=Date())
+    since = bindparam("since", type_=Date())
+    weekly, chapter_weekly, running = (
+        _TABLES["weekly"].c,
+        _TABLES["chapter_weekly"].c,
+        _TABLES["running"].c,
+    )
+    stale_members = delete(_TABLES["weekly"]).where(
+        weekly.chapter_id == chapter_id,
+        weekly.week_on.in_(weeks),
+        weekly.member_id.in_(bindparam("members", expanding=True, type_=Integer())),
+    )
+    stale_weeks = delete(_TABLES["chapter_weekly"]).where(chapter_weekly.chapter_id == chapter_id)
+    sums = (
+        select(weekly.chapter_id, weekly.week_on, *(func.sum(weekly[c]) for c in COLUMNS))
+        .where(weekly.chapter_id == chapter_id)
+        .group_by(weekly.chapter_id, weekly.week_on)
+    )
+    stale_running = delete(_TABLES["running"]).where(running.chapter_id == chapter_id)
+    rows = select(chapter_weekly.week_on, *(chapter_weekly[c] for c in COLUMNS)).where(
+        chapter_weekly.chapter_id == chapter_id
+    )
+    meetings = Meeting.__table__.c
+    held = select(meetings.meets_on, func.count()).where(
+        meetings.chapter_id == chapter_id,
+        meetings.is_cancelled.is_(False),
+        meetings.roster_completed_at.is_not(None),
+    )
+    before = (
+        select(*(running[c] for c in RUNNING_COLUMNS))
+        .where(running.chapter_id == chapter_id, running.week_on < since)
+        .order_by(running.week_on.desc())
+        .limit(1)
+    )
+    if some_weeks:
+        stale_weeks = stale_weeks.where(chapter_weekly.week_on.in_(weeks))
+        sums = sums.where(weekly.week_on.in_(weeks))
+        stale_running = stale_running.where(running.week_on >= since)
+        rows = rows.where(chapter_weekly.week_on >= since)
+        held = held.where(meetings.meets_on >= since)
+    return _Statements(
+        stale_members=stale_members,
+        stale_weeks=stale_weeks,
+        sum_weeks=insert(_TABLES["chapter_weekly"]).from_select(
+            ["chapter_id", "week_on", *COLUMNS], sums
+        ),
+        before=before,
+        stale_running=stale_running,
+        weekly=rows,
+        held=held.group_by(meetings.meets_on),
+    )
+
+
+_TABLES = {
+    "weekly": WeeklyTotal.__table__,
+    "chapter_weekly": ChapterWeeklyTotal.__table__,
+    "running": ChapterRunningTotal.__table__,
+}
+
+
 def _sum_chapter_weeks(chapter_id: int, weeks: set[date] | None) -> None:
     """The chapter's per-week rows, summed from its member rows (all weeks when None)."""
-    stale = delete(ChapterWeeklyTotal).where(ChapterWeeklyTotal.chapter_id == chapter_id)
-    sums = (
-        db.select(
-            WeeklyTotal.chapter_id,
-            WeeklyTotal.week_on,
-            *(func.sum(getattr(WeeklyTotal, column)) for column in COLUMNS),
-        )
-        .where(WeeklyTotal.chapter_id == chapter_id)
-        .group_by(WeeklyTotal.chapter_id, WeeklyTotal.week_on)
-    )
+    if weeks is not None and not weeks:
+        return
+    statements = _statements(weeks is not None)
+    params: dict[str, Any] = {"chapter_id": chapter_id}
     if weeks is not None:
-        if not weeks:
-            return
-        stale = stale.where(ChapterWeeklyTotal.week_on.in_(weeks))
-        sums = sums.where(WeeklyTotal.week_on.in_(weeks))
-    db.session.execute(stale)
-    db.session.execute(
-        insert(ChapterWeeklyTotal).from_select(["chapter_id", "week_on", *COLUMNS], sums)
-    )
+        params["weeks"] = sorted(weeks)
+    db.session.execute(statements.stale_weeks, params)
+    db.session.execute(statements.sum_weeks, params)
     _run_from(chapter_id, min(weeks) if weeks else None)
 
 
@@ -228,44 +305,28 @@ def _run_from(chapter_id: int, since: date | None) -> None:
     """Recompute the chapter's running totals from week ``since`` on (all weeks when None):
     the last row before it, plus each later chapter-week and held meeting in order. A write
     in the current week rewrites one row; a back-dated one, the weeks after it."""
-    running = ChapterRunningTotal
+    statements = _statements(since is not None)
+    params: dict[str, Any] = {"chapter_id": chapter_id}
     base = dict.fromkeys(RUNNING_COLUMNS, 0)
-    stale = delete(running).where(running.chapter_id == chapter_id)
-    weekly = db.select(
-        ChapterWeeklyTotal.week_on, *(getattr(ChapterWeeklyTotal, c) for c in COLUMNS)
-    )
-    weekly = weekly.where(ChapterWeeklyTotal.chapter_id == chapter_id)
-    held = db.select(Meeting.meets_on, func.count()).where(
-        Meeting.chapter_id == chapter_id,
-        Meeting.is_cancelled.is_(False),
-        Meeting.roster_completed_at.is_not(None),
-    )
     if since is not None:
-        before = db.session.execute(
-            db.select(*(getattr(running, c) for c in RUNNING_COLUMNS))
-            .where(running.chapter_id == chapter_id, running.week_on < since)
-            .order_by(running.week_on.desc())
-            .limit(1)
-        ).first()
+        params["since"] = since
+        before = db.session.execute(statements.before, params).first()
         if before is not None:
             base = dict(zip(RUNNING_COLUMNS, (int(v) for v in before), strict=True))
-        stale = stale.where(running.week_on >= since)
-        weekly = weekly.where(ChapterWeeklyTotal.week_on >= since)
-        held = held.where(Meeting.meets_on >= since)
     steps: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(RUNNING_COLUMNS, 0))
-    for week_on, *values in db.session.execute(weekly):
+    for week_on, *values in db.session.execute(statements.weekly, params):
         step = steps[week_on]
         for column, value in zip(COLUMNS, values, strict=True):
             step[column] += int(value or 0)
-    for week_on, count in db.session.execute(held.group_by(Meeting.meets_on)):
+    for week_on, count in db.session.execute(statements.held, params):
         steps[week_on]["held_meetings"] += int(count)
-    db.session.execute(stale)
+    db.session.execute(statements.stale_running, params)
     rows = []
     for week_on in sorted(steps):
         base = {column: base[column] + steps[week_on][column] for column in RUNNING_COLUMNS}
         rows.append({"chapter_id": chapter_id, "week_on": week_on, **base})
     if rows:
-        db.session.execute(insert(running), rows)
+        db.session.execute(_TABLES["running"].insert(), rows)
 
 
 def refresh_meeting_week(chapter_id: int, week_on: date) -> None:
@@ -313,17 +374,35 @@ def _lock_chapters(session: Session, chapter_ids: set[int]) -> None:
     commits in one chapter at once would otherwise both delete and re-insert the same
     summary rows (a duplicate key under load). FOR NO KEY UPDATE: the commits' own rows
     that point at the chapter hold KEY SHARE on it, which a plain FOR UPDATE would wait for
-    (a deadlock). Readers are not held up; SQLite has one writer anyway (no lock there)."""
+    (a deadlock). Readers are not held up; SQLite has one writer anyway (no lock there).
+
+    The same statement raises the chapters' data version (their data changes with this
+    commit), so the page cache's commit hook need not write the rows again."""
     locked = session.info.setdefault(LOCKED, set())
     wanted = sorted(chapter_ids - locked)
     if wanted:
-        session.execute(
-            db.select(Chapter.id)
-            .where(Chapter.id.in_(wanted))
-            .order_by(Chapter.id)
-            .with_for_update(key_share=True)
-        ).all()
+        session.execute(_LOCK_AND_RAISE, {"ids": wanted})
+        page_cache.raised(session, wanted)
         locked.update(wanted)
+
+
+def _lock_and_raise() -> Any:
+    chapters = Chapter.__table__
+    ids = bindparam("ids", expanding=True, type_=Integer())
+    in_order = (
+        select(chapters.c.id)
+        .where(chapters.c.id.in_(ids))
+        .order_by(chapters.c.id)
+        .with_for_update(key_share=True)
+    )
+    return (
+        chapters.update()
+        .where(chapters.c.id.in_(in_order.scalar_subquery()))
+        .values(data_version=chapters.c.data_version + 1, updated_at=chapters.c.updated_at)
+    )
+
+
+_LOCK_AND_RAISE = _lock_and_raise()
 
 
 def _mark(session: Session, chapter_id: int, member_id: int | None, week_on: date) -> None:

@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 CHANGED = "page_cache_changed"  # session.info: {chapter_id}
 MEETINGS = "page_cache_meetings"  # session.info: {meeting_id} (rows that name only a meeting)
 USERS = "page_cache_users"  # session.info: {user_id} whose name changed
+RAISED = "page_cache_raised"  # session.info: {chapter_id} whose data version is raised already
 REGION = "region"  # the version of pages that show every chapter
 # Chapter rows that no cached page reads: writing them (a log-in, a notification read, a mail
 # sent, a webhook delivered) must not throw the chapter's pages away.
@@ -226,6 +227,12 @@ def touch(session: Session, chapter_id: int) -> None:
     session.info.setdefault(CHANGED, set()).add(chapter_id)
 
 
+def raised(session: Session, chapter_ids: Iterable[int]) -> None:
+    """These chapters' data versions were raised in this transaction (by the weekly summary,
+    as it took their rows): the commit hook leaves them be."""
+    session.info.setdefault(RAISED, set()).update(chapter_ids)
+
+
 def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     for obj in [*session.new, *session.dirty, *session.deleted]:
         table = getattr(obj, "__tablename__", None)
@@ -269,7 +276,7 @@ def _raise_data_versions(session: Session) -> None:
     """Raise the data version of every chapter this commit touched, inside the commit (in id
     order, as the weekly summary takes chapter rows). ``updated_at`` is kept: the chapter
     itself did not change."""
-    changed = sorted(session.info.get(CHANGED, ()))
+    changed = sorted(set(session.info.get(CHANGED, ())) - session.info.pop(RAISED, set()))
     if changed:
         chapters = db.metadata.tables["chapters"]
         session.execute(
@@ -286,7 +293,7 @@ def _after_commit(session: Session) -> None:
 
 
 def _discard(session: Session, *args: Any) -> None:
-    for key in (CHANGED, MEETINGS, USERS):
+    for key in (CHANGED, MEETINGS, USERS, RAISED):
         session.info.pop(key, None)
 
 

@@ -108,3 +108,45 @@ def test_a_slip_runs_the_same_queries_with_2_or_30_weeks_of_history(
             == 302
         )
     assert len(long) == len(short)
+
+
+def chapter_version(app: Flask, chapter_id: int) -> int:
+    chapters = db.metadata.tables["chapters"]
+    with app.app_context():
+        return db.session.scalar(
+            db.select(chapters.c.data_version).where(chapters.c.id == chapter_id)
+        )
+
+
+def test_a_slip_writes_its_chapter_row_once(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    """The weekly summary takes the chapter's row and raises its data version in one
+    statement; the page cache's commit hook does not write it again, and the region's stale
+    mark is left to the window recount (which marks the chapter stale itself)."""
+    chapter_id = people.member.chapter_id
+    login_as(client, people.member)
+    client.get("/leaderboard/")
+    client.post("/referrals/new", data=slip_form(people.leader.member_id))  # plans the meetings
+    before = chapter_version(app, chapter_id)
+    with count_queries(app) as statements:
+        assert (
+            client.post("/referrals/new", data=slip_form(people.leader.member_id)).status_code
+            == 302
+        )
+    assert len([s for s in statements if s.startswith("UPDATE chapters ")]) == 1
+    assert not [s for s in statements if s.startswith("SELECT chapters.id")]  # no lock apart
+    assert not [s for s in statements if s.startswith("UPDATE chapter_window_totals")]
+    assert chapter_version(app, chapter_id) == before + 1
+
+
+def test_a_draft_roster_raises_the_chapters_version_without_the_summary(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    """A write the summary does not count (a draft roster) still raises the version, by the
+    page cache's own commit hook."""
+    chapter_id = people.leader.chapter_id
+    before = chapter_version(app, chapter_id)
+    statements = roster_post(app, client, people, 3)
+    assert len([s for s in statements if s.startswith("UPDATE chapters ")]) == 1
+    assert chapter_version(app, chapter_id) > before
