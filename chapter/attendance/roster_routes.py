@@ -113,7 +113,7 @@ def roster(meeting_id: int) -> Response | tuple[str, int]:
     if not done:
         return _page(chapter, meeting, attendance.load_roster(meeting, chapter, today), form, 422)
     flash("Roster completed." if form.complete.data else "Roster saved as a draft.", "success")
-    return redirect(url_for("attendance.roster", meeting_id=meeting.id))
+    return redirect(url_for("attendance.roster", meeting_id=meeting_id))  # not read again
 
 
 @bp.route("/meetings/<int:meeting_id>/roster/reopen", methods=["POST"])

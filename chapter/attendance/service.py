@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import or_, update
 from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from chapter.attendance import guests
 from chapter.attendance.guest_models import Guest, Visit
@@ -32,7 +33,7 @@ from chapter.extensions import db
 from chapter.meetings.models import Meeting
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
-from chapter.platform import audit
+from chapter.platform import audit, page_cache
 from chapter.webhooks import payloads
 from chapter.webhooks import service as webhooks
 from chapter.webhooks.rules import EventKind
@@ -186,21 +187,31 @@ def _snapshot(rows: dict[int, Attendance]) -> dict[str, object]:
     }
 
 
-def _claim_version(meeting: Meeting, version: int) -> None:
-    """Atomically move the roster to the next version, or refuse a stale save."""
+def _claim_version(meeting: Meeting, version: int, form_key: str | None) -> None:
+    """Atomically move the roster to the next version (and keep the form's one-time key on
+    it), or refuse a stale save. The meeting in memory takes the values written, without
+    reading the row again."""
     result = db.session.execute(
         update(Meeting)
         .where(Meeting.id == meeting.id, Meeting.roster_version == version)
-        .values(roster_version=version + 1)
+        .values(roster_version=version + 1, roster_form_key=form_key)
+        .returning(Meeting.updated_at)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    updated_at = result.scalar_one_or_none()
+    if updated_at is None:
         db.session.refresh(meeting)
         raise Conflict(
             "The roster changed since you opened it (another leader saved it). Your changes "
             "were not saved: here is the current roster."
         )
-    db.session.refresh(meeting)
+    page_cache.touch(db.session(), meeting.chapter_id)  # a row the flush hooks do not see
+    for name, value in (
+        ("roster_version", version + 1),
+        ("roster_form_key", form_key),
+        ("updated_at", updated_at),
+    ):
+        set_committed_value(meeting, name, value)
 
 
 def _validate(
@@ -253,8 +264,7 @@ def save_roster(
     _check_open(meeting)
     roster = load_roster(meeting, chapter, today)
     _validate(entries, visitors, roster)
-    _claim_version(meeting, version)
-    meeting.roster_form_key = form_key
+    _claim_version(meeting, version, form_key)
     rows = {line.member.id: line.attendance for line in roster.lines if line.attendance}
     before = _snapshot(rows)
     for entry in entries:

@@ -70,6 +70,7 @@ LOCAL = "page_cache_local"  # app.extensions: this worker's copy of recent entri
 VERSIONS = "page_cache_versions"  # flask.g: the versions this request read
 RELEASE = "page_cache_release"  # app.extensions: this release's token
 CSRF_SLOT = "csrf-token-of-the-session"  # stands in a kept page for the viewer's CSRF token
+SIGNED = "page_cache_signed"  # app.extensions: a session's CSRF token -> its recent signed form
 
 
 def init_app(app: Flask) -> None:
@@ -101,6 +102,12 @@ def init_app(app: Flask) -> None:
         app.extensions[LOCAL] = SimpleCache(
             threshold=entries, default_timeout=min(60, app.config["CACHE_DEFAULT_TIMEOUT"])
         )
+    # Signing the session's CSRF token for a kept page costs more than finding the page: a
+    # token signed in the last few minutes is handed out again (Flask-WTF accepts a signed
+    # token for WTF_CSRF_TIME_LIMIT, an hour by default; this reuses one for at most a twelfth
+    # of that).
+    time_limit = app.config.get("WTF_CSRF_TIME_LIMIT", 3600) or 3600
+    app.extensions[SIGNED] = SimpleCache(threshold=4096, default_timeout=min(300, time_limit // 12))
     install()
 
 
@@ -202,9 +209,27 @@ def remember_page(scope: Hashable, parts: tuple[Hashable, ...], render: Callable
     waiting is neither kept nor served from the cache (they belong to this one view)."""
     if not _enabled() or session.get("_flashes"):
         return render()
-    token = generate_csrf()
+    token = csrf_token()
     kept = remember(scope, ("page", *parts), lambda: render().replace(token, CSRF_SLOT))
     return kept.replace(CSRF_SLOT, token)
+
+
+def csrf_token() -> str:
+    """The session's signed CSRF token, as ``flask_wtf.csrf.generate_csrf`` gives it, but one
+    this worker signed for the session in the last few minutes when there is one (the forms
+    the page renders use the same)."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    signed = current_app.extensions.get(SIGNED)
+    raw = session.get(field)
+    if signed is not None and raw and field not in g:
+        recent = signed.get(raw)
+        if recent is not None:
+            setattr(g, field, recent)  # what generate_csrf hands out for the rest of the request
+            return str(recent)
+    token = generate_csrf()
+    if signed is not None:
+        signed.add(session[field], token)  # keeps the first signing: its age is the reuse
+    return token
 
 
 def bump(chapter_ids: Iterable[int]) -> None:
@@ -257,6 +282,15 @@ def _before_commit(session: Session) -> None:
     meeting_ids = session.info.pop(MEETINGS, set())
     user_ids = session.info.pop(USERS, set())
     tables = db.metadata.tables
+    if meeting_ids:  # the session usually holds the meetings already (a roster's save)
+        for state in list(session.identity_map.all_states()):
+            meeting_id = state.identity[0] if state.identity else None
+            if getattr(state.class_, "__tablename__", None) != "meetings":
+                continue
+            chapter_id = state.dict.get("chapter_id")  # as loaded: never loads the row again
+            if meeting_id in meeting_ids and chapter_id is not None:
+                touch(session, chapter_id)
+                meeting_ids.discard(meeting_id)
     if meeting_ids:
         meetings = tables["meetings"]
         for (chapter_id,) in session.execute(

@@ -286,6 +286,25 @@ def test_a_kept_page_carries_each_sessions_own_csrf_token(csrf_app: Flask, peopl
     assert phone.post("/logout", data={"csrf_token": token_in(first)}).status_code == 302
 
 
+def test_a_repeat_view_hands_out_the_token_signed_for_the_session_minutes_ago(
+    csrf_app: Flask, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signing the token costs more than finding the kept page: the next view of the same
+    session reuses the token signed for it, which still logs out."""
+    week_with_slips(csrf_app, people)
+    client = csrf_app.test_client()
+    login_as(client, people.member)
+    first = client.get(ALL)
+    signed: list[str] = []
+    real = page_cache.generate_csrf
+    monkeypatch.setattr(page_cache, "generate_csrf", lambda: signed.append("x") or real())
+    second = client.get(ALL)
+    assert not signed
+    assert token_in(second) == token_in(first)
+    assert csrf_app.extensions[page_cache.SIGNED].default_timeout == 300
+    assert client.post("/logout", data={"csrf_token": token_in(second)}).status_code == 302
+
+
 def test_a_flashed_message_shows_once_and_is_never_kept(
     app: Flask, client: FlaskClient, people: People
 ) -> None:

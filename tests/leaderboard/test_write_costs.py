@@ -150,3 +150,18 @@ def test_a_draft_roster_raises_the_chapters_version_without_the_summary(
     statements = roster_post(app, client, people, 3)
     assert len([s for s in statements if s.startswith("UPDATE chapters ")]) == 1
     assert chapter_version(app, chapter_id) > before
+
+
+def test_save_and_complete_reads_its_meeting_once(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    """The roster's meeting is read by the route (and its form key looked up): the version
+    claim writes the key with the version and reads nothing back, the page cache finds the
+    meeting's chapter in the session, the redirect needs no reload."""
+    statements = roster_post(app, client, people, 3, complete="Save and complete roster")
+    by_id = [
+        s for s in statements if s.startswith("SELECT meetings.id") and "WHERE meetings.id =" in s
+    ]
+    assert len(by_id) == 1
+    assert not [s for s in statements if s.startswith("SELECT meetings.chapter_id")]
+    assert len([s for s in statements if s.startswith("UPDATE meetings")]) == 2  # claim, complete
