@@ -186,6 +186,12 @@ def _aggregate_statement(by_members: bool, by_weeks: bool) -> Any:
     return union_all(*parts)
 
 
+# The summary's tables, written with Core statements (executemany, no ORM bookkeeping).
+_WEEKLY = WeeklyTotal.__table__
+_CHAPTER_WEEKLY = ChapterWeeklyTotal.__table__
+_RUNNING = ChapterRunningTotal.__table__
+
+
 def _write(chapter_id: int, totals: dict[Key, dict[str, int]]) -> None:
     rows = [
         {"chapter_id": chapter_id, "member_id": member_id, "week_on": week_on, **values}
@@ -193,7 +199,7 @@ def _write(chapter_id: int, totals: dict[Key, dict[str, int]]) -> None:
         if any(values.values())
     ]
     if rows:
-        db.session.execute(_TABLES["weekly"].insert(), rows)
+        db.session.execute(_WEEKLY.insert(), rows)
 
 
 def refresh(chapter_id: int, keys: Iterable[Key]) -> None:
@@ -215,6 +221,7 @@ class _Statements(NamedTuple):
     some weeks (``weeks``, ``since``) or for all of them, as parameters."""
 
     stale_members: Any  # its member rows of these weeks (and ``members``)
+    stale_whole_weeks: Any  # its member rows of these weeks, every member's
     stale_weeks: Any  # its chapter rows of these weeks
     sum_weeks: Any  # its chapter rows of these weeks, summed from the member rows
     before: Any  # its last running-total row before ``since``
@@ -231,22 +238,25 @@ def _statements(some_weeks: bool) -> _Statements:
     weeks = bindparam("weeks", expanding=True, type_=Date())
     since = bindparam("since", type_=Date())
     weekly, chapter_weekly, running = (
-        _TABLES["weekly"].c,
-        _TABLES["chapter_weekly"].c,
-        _TABLES["running"].c,
+        _WEEKLY.c,
+        _CHAPTER_WEEKLY.c,
+        _RUNNING.c,
     )
-    stale_members = delete(_TABLES["weekly"]).where(
+    stale_members = delete(_WEEKLY).where(
         weekly.chapter_id == chapter_id,
         weekly.week_on.in_(weeks),
         weekly.member_id.in_(bindparam("members", expanding=True, type_=Integer())),
     )
-    stale_weeks = delete(_TABLES["chapter_weekly"]).where(chapter_weekly.chapter_id == chapter_id)
+    stale_whole_weeks = delete(_WEEKLY).where(
+        weekly.chapter_id == chapter_id, weekly.week_on.in_(weeks)
+    )
+    stale_weeks = delete(_CHAPTER_WEEKLY).where(chapter_weekly.chapter_id == chapter_id)
     sums = (
         select(weekly.chapter_id, weekly.week_on, *(func.sum(weekly[c]) for c in COLUMNS))
         .where(weekly.chapter_id == chapter_id)
         .group_by(weekly.chapter_id, weekly.week_on)
     )
-    stale_running = delete(_TABLES["running"]).where(running.chapter_id == chapter_id)
+    stale_running = delete(_RUNNING).where(running.chapter_id == chapter_id)
     rows = select(chapter_weekly.week_on, *(chapter_weekly[c] for c in COLUMNS)).where(
         chapter_weekly.chapter_id == chapter_id
     )
@@ -270,22 +280,14 @@ def _statements(some_weeks: bool) -> _Statements:
         held = held.where(meetings.meets_on >= since)
     return _Statements(
         stale_members=stale_members,
+        stale_whole_weeks=stale_whole_weeks,
         stale_weeks=stale_weeks,
-        sum_weeks=insert(_TABLES["chapter_weekly"]).from_select(
-            ["chapter_id", "week_on", *COLUMNS], sums
-        ),
+        sum_weeks=insert(_CHAPTER_WEEKLY).from_select(["chapter_id", "week_on", *COLUMNS], sums),
         before=before,
         stale_running=stale_running,
         weekly=rows,
         held=held.group_by(meetings.meets_on),
     )
-
-
-_TABLES = {
-    "weekly": WeeklyTotal.__table__,
-    "chapter_weekly": ChapterWeeklyTotal.__table__,
-    "running": ChapterRunningTotal.__table__,
-}
 
 
 def _sum_chapter_weeks(chapter_id: int, weeks: set[date] | None) -> None:
@@ -326,15 +328,13 @@ def _run_from(chapter_id: int, since: date | None) -> None:
         base = {column: base[column] + steps[week_on][column] for column in RUNNING_COLUMNS}
         rows.append({"chapter_id": chapter_id, "week_on": week_on, **base})
     if rows:
-        db.session.execute(_TABLES["running"].insert(), rows)
+        db.session.execute(_RUNNING.insert(), rows)
 
 
 def refresh_meeting_week(chapter_id: int, week_on: date) -> None:
     """Recompute a whole week of a chapter (a roster was completed, reopened or moved)."""
     db.session.execute(
-        delete(WeeklyTotal).where(
-            WeeklyTotal.chapter_id == chapter_id, WeeklyTotal.week_on == week_on
-        )
+        _statements(True).stale_whole_weeks, {"chapter_id": chapter_id, "weeks": [week_on]}
     )
     _write(chapter_id, aggregate(chapter_id, None, {week_on}))
     _sum_chapter_weeks(chapter_id, {week_on})

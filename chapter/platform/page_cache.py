@@ -284,9 +284,9 @@ def _before_commit(session: Session) -> None:
     tables = db.metadata.tables
     if meeting_ids:  # the session usually holds the meetings already (a roster's save)
         for state in list(session.identity_map.all_states()):
-            meeting_id = state.identity[0] if state.identity else None
             if getattr(state.class_, "__tablename__", None) != "meetings":
                 continue
+            (meeting_id,) = state.identity
             chapter_id = state.dict.get("chapter_id")  # as loaded: never loads the row again
             if meeting_id in meeting_ids and chapter_id is not None:
                 touch(session, chapter_id)
