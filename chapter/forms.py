@@ -110,12 +110,18 @@ class OnceForm(BaseForm):
         return sent if 0 < len(sent) <= FORM_KEY_LENGTH else None
 
 
-def made_before(made_with: InstrumentedAttribute[str | None], key: str | None) -> Any:
+def made_before(
+    made_with: InstrumentedAttribute[str | None], key: str | None, only: Any = None
+) -> Any:
     """The row a form with ``key`` already made (None when none did): the one lookup behind
     every create page. ``made_with`` is the unique key column, e.g. ``ReferralSlip.form_key``.
+    ``only``: the one row the form can have written, already loaded (a roster form keeps its
+    key on its own meeting): it is checked instead of asking the database.
     """
     if key is None:
         return None
+    if only is not None:
+        return only if getattr(only, made_with.key) == key else None
     return db.session.scalar(db.select(made_with.class_).where(made_with == key))
 
 
@@ -168,6 +174,7 @@ def saved_once(
     action: Callable[[str | None], R],
     *,
     refused: type[ChapterError] | tuple[type[ChapterError], ...] = RuleViolation,
+    only: Any = None,
 ) -> Saved[R] | None:
     """``saved`` for a create form: the same form sent twice makes one row.
 
@@ -177,17 +184,20 @@ def saved_once(
     is ``Saved(that_row, again=True)``: the route shows what it showed the first time. Two
     requests racing with one key both miss that lookup; the unique column refuses the second
     (an IntegrityError, or whatever the service made of it), which rolls back and then finds
-    the first one's row.
+    the first one's row. ``only``: the one row the form can have written (``made_before``).
     """
     key = form.once_key()
-    if (earlier := made_before(made_with, key)) is not None:
+    if (earlier := made_before(made_with, key, only)) is not None:
         return Saved(earlier, again=True)
     try:
         result = action(key)
         db.session.commit()
     except BaseException as error:
         db.session.rollback()
-        if isinstance(error, Exception) and (earlier := made_before(made_with, key)) is not None:
+        if (
+            isinstance(error, Exception)
+            and (earlier := made_before(made_with, key, only)) is not None
+        ):
             return Saved(earlier, again=True)
         if isinstance(error, refused):
             form.add_error(error)

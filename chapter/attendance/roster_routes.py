@@ -77,8 +77,7 @@ def _page(
 def roster(meeting_id: int) -> Response | tuple[str, int]:
     chapter, meeting = _meeting(meeting_id)
     today = today_for(chapter)
-    form = RosterForm()
-    form.set_member_choices(members.active_choices(chapter.id))
+    form = RosterForm()  # its visitors' "invited by" choices are set when a page shows them
     if not form.is_submitted():
         current = attendance.load_roster(meeting, chapter, today)
         return _page(chapter, meeting, current, _fresh_form(current))
@@ -104,7 +103,7 @@ def roster(meeting_id: int) -> Response | tuple[str, int]:
         return meeting
 
     try:  # the same save sent twice lands on the first, not on "the roster changed"
-        done = saved_once(form, Meeting.roster_form_key, save)
+        done = saved_once(form, Meeting.roster_form_key, save, only=meeting)
     except Conflict as error:  # rolled back: show what the other leader saved
         fresh = attendance.load_roster(meeting, chapter, today)
         page_form = _fresh_form(fresh)

@@ -125,9 +125,14 @@ def members_at_limit(chapter: Chapter, today: date) -> list[tuple[Member, Absenc
     return [(member, table[member.id]) for member in found]
 
 
-def load_roster(meeting: Meeting, chapter: Chapter, today: date) -> Roster:
+def load_roster(
+    meeting: Meeting, chapter: Chapter, today: date, *, with_standings: bool = True
+) -> Roster:
     """The roster of a meeting: its members with their letter (if any) and standing, the
-    members on leave listed apart, and the visitors. A fixed number of queries."""
+    members on leave listed apart, and the visitors. A fixed number of queries.
+
+    ``with_standings=False``: for a save, which shows no standing: the six months of
+    absences are not read, and every line's standing is left empty."""
     rows = {
         row.member_id: row
         for row in db.session.scalars(
@@ -146,7 +151,7 @@ def load_roster(meeting: Meeting, chapter: Chapter, today: date) -> Roster:
         )
         .order_by(User.last_name, User.first_name, Member.id)
     ).all()
-    table = standings(chapter, today)
+    table = standings(chapter, today) if with_standings else {}
     lines: list[RosterLine] = []
     on_leave: list[Member] = []
     for member in candidates:
@@ -262,7 +267,7 @@ def save_roster(
     sent twice is recognised as the first (``chapter.forms.saved_once``).
     """
     _check_open(meeting)
-    roster = load_roster(meeting, chapter, today)
+    roster = load_roster(meeting, chapter, today, with_standings=False)
     _validate(entries, visitors, roster)
     _claim_version(meeting, version, form_key)
     rows = {line.member.id: line.attendance for line in roster.lines if line.attendance}
@@ -291,7 +296,8 @@ def save_roster(
         after={**_changed(after, before), "visitors": len(visitors)},
     )
     # The roster as saved, without loading it again: the same lines with their new rows
-    # (a draft changes no standing, and who is on the roster does not change).
+    # (who is on the roster does not change). Its lines carry no standing: no caller shows
+    # a saved roster without loading it again.
     return Roster(
         meeting,
         [RosterLine(line.member, rows.get(line.member.id), line.standing) for line in roster.lines],
@@ -362,7 +368,7 @@ def complete_roster(
     if meeting.meets_on > today:
         raise RuleViolation("A roster can be completed on or after the meeting day.")
     if roster is None or roster.meeting is not meeting:
-        roster = load_roster(meeting, chapter, today)
+        roster = load_roster(meeting, chapter, today, with_standings=False)
     if roster.unmarked and from_file is None:
         names = ", ".join(member.full_name for member in roster.unmarked)
         raise RuleViolation(f"Mark every member first. Not marked yet: {names}.")

@@ -458,20 +458,14 @@ def _before_commit(session: Session) -> None:
     try:
         weeks = set(old_weeks)
         _lock_chapters(session, set(dirty) | {chapter_id for chapter_id, _ in old_weeks})
-        if meeting_ids or roster_ids:
-            # A meeting that changed counts again; a roster whose rows changed only if it is
-            # completed (a draft's letters and visitors count nowhere yet: a leader saving a
-            # draft does not recompute the week).
-            for meeting_id, chapter_id, meets_on, held in session.execute(
-                db.select(
-                    Meeting.id,
-                    Meeting.chapter_id,
-                    Meeting.meets_on,
-                    and_(Meeting.roster_completed_at.is_not(None), Meeting.is_cancelled.is_(False)),
-                ).where(Meeting.id.in_(meeting_ids | roster_ids))
-            ):
-                if meeting_id in meeting_ids or held:
-                    weeks.add((chapter_id, meets_on))
+        # A meeting that changed counts again; a roster whose rows changed only if it is
+        # completed (a draft's letters and visitors count nowhere yet: a leader saving a
+        # draft does not recompute the week).
+        for meeting_id, chapter_id, meets_on, held in _meeting_weeks(
+            session, meeting_ids | roster_ids
+        ):
+            if meeting_id in meeting_ids or held:
+                weeks.add((chapter_id, meets_on))
         _lock_chapters(session, {chapter_id for chapter_id, _ in weeks})
         for chapter_id, week_on in weeks:
             refresh_meeting_week(chapter_id, week_on)
@@ -485,6 +479,36 @@ def _before_commit(session: Session) -> None:
         session.flush()
     finally:
         session.info.pop(BUSY, None)
+
+
+def _meeting_weeks(session: Session, ids: set[int]) -> list[tuple[int, int, date, bool]]:
+    """(id, chapter, day, counted: roster completed and not cancelled) of these meetings: from
+    the session where it holds them with those fields loaded (flushed, so as the database
+    has them: a roster's save has its meeting there), from the database for the rest."""
+    found, missing = [], set()
+    for meeting_id in ids:
+        meeting = session.identity_map.get(_MEETING.identity_key_from_primary_key((meeting_id,)))
+        if meeting is None or not _COUNTED_LOADED.isdisjoint(inspect(meeting).unloaded):
+            missing.add(meeting_id)
+            continue
+        held = meeting.roster_completed_at is not None and not meeting.is_cancelled
+        found.append((meeting_id, meeting.chapter_id, meeting.meets_on, held))
+    if missing:
+        found.extend(
+            session.execute(
+                db.select(
+                    Meeting.id,
+                    Meeting.chapter_id,
+                    Meeting.meets_on,
+                    and_(Meeting.roster_completed_at.is_not(None), Meeting.is_cancelled.is_(False)),
+                ).where(Meeting.id.in_(missing))
+            )
+        )
+    return found
+
+
+_COUNTED_LOADED = frozenset(COUNTED_MEETING_FIELDS)
+_MEETING = inspect(Meeting)
 
 
 def _discard(session: Session, *args: Any) -> None:
