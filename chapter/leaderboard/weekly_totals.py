@@ -202,17 +202,42 @@ def _write(chapter_id: int, totals: dict[Key, dict[str, int]]) -> None:
         db.session.execute(_WEEKLY.insert(), rows)
 
 
+@functools.cache
+def _summarise(by_members: bool) -> Any:
+    """The summary rows of some weeks (``weeks``), and of some members (``members``) or of
+    all, written by one INSERT ... SELECT: ``aggregate``'s statement, its (member, week,
+    column, value) rows summed into one row per member and week in the database (a row of
+    zeros is not written, as ``_write`` writes none)."""
+    parts = _aggregate_statement(by_members, True).subquery()
+    letters = {letter.value: column for letter, column in LETTER_COLUMNS.items()}
+
+    def total(column: str) -> Any:
+        names = [column, *(letter for letter, named in letters.items() if named == column)]
+        value = case((parts.c.column.in_(names), parts.c.value), else_=0)
+        return sa_cast(func.coalesce(func.sum(value), 0), _WEEKLY.c[column].type)
+
+    rows = (
+        select(
+            bindparam("chapter_id", type_=Integer()),
+            parts.c.member_id,
+            parts.c.week_on,
+            *(total(column) for column in COLUMNS),
+        )
+        .group_by(parts.c.member_id, parts.c.week_on)
+        .having(func.sum(case((parts.c.value != 0, 1), else_=0)) > 0)
+    )
+    return insert(_WEEKLY).from_select(["chapter_id", "member_id", "week_on", *COLUMNS], rows)
+
+
 def refresh(chapter_id: int, keys: Iterable[Key]) -> None:
     """Recompute the summary rows of these (member, week) pairs from the raw rows."""
     by_week: dict[date, set[int]] = defaultdict(set)
     for member_id, week_on in keys:
         by_week[week_on].add(member_id)
     for week_on, members in by_week.items():
-        db.session.execute(
-            _statements(True).stale_members,
-            {"chapter_id": chapter_id, "weeks": [week_on], "members": sorted(members)},
-        )
-        _write(chapter_id, aggregate(chapter_id, members, {week_on}))
+        params = {"chapter_id": chapter_id, "weeks": [week_on], "members": sorted(members)}
+        db.session.execute(_statements(True).stale_members, params)
+        db.session.execute(_summarise(True), params)
     _sum_chapter_weeks(chapter_id, set(by_week))
 
 
@@ -333,10 +358,9 @@ def _run_from(chapter_id: int, since: date | None) -> None:
 
 def refresh_meeting_week(chapter_id: int, week_on: date) -> None:
     """Recompute a whole week of a chapter (a roster was completed, reopened or moved)."""
-    db.session.execute(
-        _statements(True).stale_whole_weeks, {"chapter_id": chapter_id, "weeks": [week_on]}
-    )
-    _write(chapter_id, aggregate(chapter_id, None, {week_on}))
+    params = {"chapter_id": chapter_id, "weeks": [week_on]}
+    db.session.execute(_statements(True).stale_whole_weeks, params)
+    db.session.execute(_summarise(False), params)
     _sum_chapter_weeks(chapter_id, {week_on})
 
 
