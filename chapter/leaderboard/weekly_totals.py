@@ -249,10 +249,14 @@ class _Statements(NamedTuple):
     stale_whole_weeks: Any  # its member rows of these weeks, every member's
     stale_weeks: Any  # its chapter rows of these weeks
     sum_weeks: Any  # its chapter rows of these weeks, summed from the member rows
-    before: Any  # its last running-total row before ``since``
     stale_running: Any  # its running totals from ``since`` on
-    weekly: Any  # its chapter rows from ``since`` on
-    held: Any  # its held meetings a week, from ``since`` on
+    # What its running totals from ``since`` on are summed from, in one read: (kind, week,
+    # held meetings, *COLUMNS) rows: the last running-total row before ``since`` (BEFORE),
+    # its chapter rows (WEEK) and its held meetings a week (HELD) from ``since`` on.
+    steps: Any
+
+
+BEFORE, WEEK, HELD = 0, 1, 2
 
 
 @functools.cache
@@ -282,36 +286,40 @@ def _statements(some_weeks: bool) -> _Statements:
         .group_by(weekly.chapter_id, weekly.week_on)
     )
     stale_running = delete(_RUNNING).where(running.chapter_id == chapter_id)
-    rows = select(chapter_weekly.week_on, *(chapter_weekly[c] for c in COLUMNS)).where(
-        chapter_weekly.chapter_id == chapter_id
-    )
+    zero = literal(0, BigInteger())
+    rows = select(
+        literal(WEEK), chapter_weekly.week_on, zero, *(chapter_weekly[c] for c in COLUMNS)
+    ).where(chapter_weekly.chapter_id == chapter_id)
     meetings = Meeting.__table__.c
-    held = select(meetings.meets_on, func.count()).where(
+    held = select(literal(HELD), meetings.meets_on, func.count(), *(zero for _ in COLUMNS)).where(
         meetings.chapter_id == chapter_id,
         meetings.is_cancelled.is_(False),
         meetings.roster_completed_at.is_not(None),
     )
     before = (
-        select(*(running[c] for c in RUNNING_COLUMNS))
+        select(running.week_on, *(running[c] for c in RUNNING_COLUMNS))
         .where(running.chapter_id == chapter_id, running.week_on < since)
         .order_by(running.week_on.desc())
         .limit(1)
+        .subquery()
     )
+    parts = [rows, held.group_by(meetings.meets_on)]
     if some_weeks:
         stale_weeks = stale_weeks.where(chapter_weekly.week_on.in_(weeks))
         sums = sums.where(weekly.week_on.in_(weeks))
         stale_running = stale_running.where(running.week_on >= since)
-        rows = rows.where(chapter_weekly.week_on >= since)
-        held = held.where(meetings.meets_on >= since)
+        parts = [
+            select(literal(BEFORE), *before.c),
+            rows.where(chapter_weekly.week_on >= since),
+            held.where(meetings.meets_on >= since).group_by(meetings.meets_on),
+        ]
     return _Statements(
         stale_members=stale_members,
         stale_whole_weeks=stale_whole_weeks,
         stale_weeks=stale_weeks,
         sum_weeks=insert(_CHAPTER_WEEKLY).from_select(["chapter_id", "week_on", *COLUMNS], sums),
-        before=before,
         stale_running=stale_running,
-        weekly=rows,
-        held=held.group_by(meetings.meets_on),
+        steps=union_all(*parts),
     )
 
 
@@ -334,19 +342,17 @@ def _run_from(chapter_id: int, since: date | None) -> None:
     in the current week rewrites one row; a back-dated one, the weeks after it."""
     statements = _statements(since is not None)
     params: dict[str, Any] = {"chapter_id": chapter_id}
-    base = dict.fromkeys(RUNNING_COLUMNS, 0)
     if since is not None:
         params["since"] = since
-        before = db.session.execute(statements.before, params).first()
-        if before is not None:
-            base = dict(zip(RUNNING_COLUMNS, (int(v) for v in before), strict=True))
+    base = dict.fromkeys(RUNNING_COLUMNS, 0)
     steps: dict[date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(RUNNING_COLUMNS, 0))
-    for week_on, *values in db.session.execute(statements.weekly, params):
+    for kind, week_on, *values in db.session.execute(statements.steps, params):
+        if kind == BEFORE:
+            base = dict(zip(RUNNING_COLUMNS, (int(v) for v in values), strict=True))
+            continue
         step = steps[week_on]
-        for column, value in zip(COLUMNS, values, strict=True):
+        for column, value in zip(RUNNING_COLUMNS, values, strict=True):
             step[column] += int(value or 0)
-    for week_on, count in db.session.execute(statements.held, params):
-        steps[week_on]["held_meetings"] += int(count)
     db.session.execute(statements.stale_running, params)
     rows = []
     for week_on in sorted(steps):
