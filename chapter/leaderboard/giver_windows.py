@@ -33,6 +33,7 @@ from sqlalchemy import (
     event,
     func,
     literal,
+    literal_column,
     select,
     text,
     true,
@@ -180,13 +181,15 @@ def _chapter_windows(start: object, chapter_ids: object | None = None):
         start if isinstance(start, BindParameter) else literal(start),
         chapters.c.id,
         *(
-            func.coalesce(e, 0) - func.coalesce(s, 0)
+            func.coalesce(e, _ZERO) - func.coalesce(s, _ZERO)
             for e, s in zip(end_columns, start_columns, strict=True)
         ),
     ).select_from(joined)
 
 
 WINDOW_COLUMNS = ["start_on", "chapter_id", *RUNNING_COLUMNS]
+# Written into the statement, not bound: 96 parameters of 0 a recount cost their conversion.
+_ZERO = literal_column("0", Integer())
 
 
 def recount_chapters(chapter_ids: Iterable[int], today: date | None = None) -> None:
