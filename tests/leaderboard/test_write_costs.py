@@ -165,3 +165,39 @@ def test_save_and_complete_reads_its_meeting_once(
     assert len(by_id) == 1
     assert not [s for s in statements if s.startswith("SELECT meetings.chapter_id")]
     assert len([s for s in statements if s.startswith("UPDATE meetings")]) == 2  # claim, complete
+
+
+def test_save_and_complete_reads_only_what_a_save_needs(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    """A save redirects, so nothing only a page shows is read: no member names for the
+    visitors' "invited by" list, no six months of absences; the one-time form key is checked
+    on the roster's own meeting, and the summary's hook takes that meeting from the session."""
+    statements = roster_post(app, client, people, 3, complete="Save and complete roster")
+    assert not [s for s in statements if s.startswith("SELECT members.id, users.first_name")]
+    assert not [
+        s for s in statements if s.startswith("SELECT attendance.member_id, meetings.meets_on")
+    ]
+    assert not [s for s in statements if "meetings.roster_form_key =" in s]
+    hook_reads = [
+        s
+        for s in statements
+        if s.startswith("SELECT meetings.id, meetings.chapter_id, meetings.meets_on, meetings.ro")
+    ]
+    assert not hook_reads
+
+
+def test_the_summary_is_summed_in_the_database(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    """A completed week is written by one INSERT ... SELECT (no aggregate rows read back),
+    and its running totals are summed from one read."""
+    statements = roster_post(app, client, people, 3, complete="Save and complete roster")
+    weekly = [s for s in statements if s.startswith("INSERT INTO weekly_totals")]
+    assert len(weekly) == 1
+    assert "SELECT" in weekly[0]
+    assert not [s for s in statements if s.startswith("SELECT referral_slips.giver_id")]
+    running_reads = [
+        s for s in statements if s.startswith("SELECT") and "chapter_running_totals" in s
+    ]
+    assert len(running_reads) == 1
