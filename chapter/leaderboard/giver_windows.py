@@ -136,7 +136,9 @@ def _chapter_windows(start: object, chapter_ids: object | None = None):
     PostgreSQL reads each row with one backward index seek (``LATERAL ... LIMIT 1``); SQLite,
     which has no LATERAL, finds the week, then the row."""
     chapters = select(Chapter.id)
-    if chapter_ids is not None:
+    if isinstance(chapter_ids, BindParameter) and not chapter_ids.expanding:
+        chapters = chapters.where(Chapter.id == chapter_ids)  # one chapter
+    elif chapter_ids is not None:
         chapters = chapters.where(Chapter.id.in_(chapter_ids))
     chapters = chapters.subquery()
     running = ChapterRunningTotal
@@ -201,17 +203,20 @@ def recount_chapters(chapter_ids: Iterable[int], today: date | None = None) -> N
         return
     starts = sorted(current_starts(today))
     db.session().info.setdefault(RECOUNTED, set()).update(ids)  # their scores are stale now
+    one = len(ids) == 1
     db.session.execute(
-        _recount_statement(db.session.get_bind().dialect.name, len(starts)),
-        {"ids": ids, **{f"start_{n}": start for n, start in enumerate(starts)}},
+        _recount_statement(db.session.get_bind().dialect.name, len(starts), one),
+        {"ids": ids[0] if one else ids, **{f"start_{n}": s for n, s in enumerate(starts)}},
     )
 
 
 @functools.cache
-def _recount_statement(dialect: str, windows: int) -> object:
+def _recount_statement(dialect: str, windows: int, one: bool = False) -> object:
     """``recount_chapters``'s statement, built once (with the chapters and the windows' starts
-    as parameters): built anew on every commit it cost 8 ms of Python a slip."""
-    ids = bindparam("ids", expanding=True)
+    as parameters): built anew on every commit it cost 8 ms of Python a slip. ``one``: one
+    chapter (a commit's usual), ``ids`` a plain parameter: a list is written into this 12 KB
+    statement's text on every execution."""
+    ids = bindparam("ids", type_=Integer()) if one else bindparam("ids", expanding=True)
     starts = [bindparam(f"start_{n}", type_=Date) for n in range(windows)]
     table = ChapterWindowTotal.__table__  # Core: executed with parameters, not an ORM bulk insert
     statement = _insert(table, dialect).from_select(
