@@ -30,6 +30,8 @@ from sqlalchemy import (
     insert,
     inspect,
     literal,
+    literal_column,
+    or_,
     select,
     tuple_,
     union_all,
@@ -216,10 +218,16 @@ def _summarise(by_members: bool) -> Any:
     parts = _aggregate_statement(by_members, True, one_week=True).subquery()
     letters = {letter.value: column for letter, column in LETTER_COLUMNS.items()}
 
+    # The column names, letters and zeros are written into the statement (constants of this
+    # module, never input): as parameters, 15 lists and 30 zeros cost their conversion on
+    # every execution.
+    zero = literal_column("0", BigInteger())
+
     def total(column: str) -> Any:
         names = [column, *(letter for letter, named in letters.items() if named == column)]
-        value = case((parts.c.column.in_(names), parts.c.value), else_=0)
-        return sa_cast(func.coalesce(func.sum(value), 0), _WEEKLY.c[column].type)
+        chosen = or_(*(parts.c.column == literal_column(f"'{name}'") for name in names))
+        value = case((chosen, parts.c.value), else_=zero)
+        return sa_cast(func.coalesce(func.sum(value), zero), _WEEKLY.c[column].type)
 
     rows = (
         select(
@@ -229,7 +237,7 @@ def _summarise(by_members: bool) -> Any:
             *(total(column) for column in COLUMNS),
         )
         .group_by(parts.c.member_id, parts.c.week_on)
-        .having(func.sum(case((parts.c.value != 0, 1), else_=0)) > 0)
+        .having(func.sum(case((parts.c.value != zero, literal_column("1")), else_=zero)) > zero)
     )
     return insert(_WEEKLY).from_select(["chapter_id", "member_id", "week_on", *COLUMNS], rows)
 
