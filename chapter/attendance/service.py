@@ -374,8 +374,7 @@ def complete_roster(
         raise RuleViolation(f"Mark every member first. Not marked yet: {names}.")
     meeting.roster_completed_at = now or utcnow()
     meeting.roster_completed_by_id = actor.id
-    meeting.roster_version += 1
-    db.session.flush()
+    meeting.roster_version += 1  # written with the audit events, in the next flush
     marked = sum(1 for line in roster.lines if line.attendance is not None)
     after: dict[str, object] = {"members": marked, "visitors": len(roster.visits)}
     if from_file is not None:
