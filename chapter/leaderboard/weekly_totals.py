@@ -13,7 +13,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -71,6 +71,8 @@ BUSY = "chapter_weekly_busy"
 LOCKED = "chapter_weekly_locked"  # chapters whose rows this transaction holds
 # What of a meeting decides whether and where its roster counts.
 COUNTED_MEETING_FIELDS = ("meets_on", "is_cancelled", "roster_completed_at", "chapter_id")
+_COUNTED_LOADED = frozenset(COUNTED_MEETING_FIELDS)
+_MEETING = inspect(Meeting)
 
 
 def aggregate(
@@ -90,30 +92,31 @@ def aggregate(
         params["weeks"] = sorted(weeks)
     letters = {letter.value: column for letter, column in LETTER_COLUMNS.items()}
     totals: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COLUMNS, 0))
-    statement = _aggregate_statement(members is not None, weeks is not None)
+    statement = _aggregate_statement(members is not None, "all" if weeks is None else "some")
     for member_id, week_on, column, value in db.session.execute(statement, params):
         totals[(member_id, week_on)][letters.get(column, column)] += int(value or 0)
     return dict(totals)
 
 
 @functools.cache
-def _aggregate_statement(by_members: bool, by_weeks: bool, one_week: bool = False) -> Any:
+def _aggregate_statement(by_members: bool, weeks: Literal["all", "some", "one"]) -> Any:
     """``aggregate``'s statement, built once per kind of filter (the chapter, members and
     weeks are parameters): built on every commit, its ten parts cost milliseconds of Python
-    a slip. ``one_week``: the weeks are one, ``week``, a plain parameter (a list is written
-    into the statement's text on every execution: for this 8 KB statement, a cost)."""
+    a slip. ``weeks``: every week, some (the list ``weeks``) or one (``week``, a plain
+    parameter: a list is written into the statement's text on every execution, for this
+    8 KB statement a cost)."""
     as_int = BigInteger()
     chapter_id = bindparam("chapter_id", type_=Integer())
     members = bindparam("members", expanding=True, type_=Integer()) if by_members else None
-    weeks = bindparam("weeks", expanding=True, type_=Date()) if by_weeks else None
-    week = bindparam("week", type_=Date()) if one_week else None
+    some = bindparam("weeks", expanding=True, type_=Date())
+    one = bindparam("week", type_=Date())
 
     def part(member_col: Any, week_col: Any, column: Any, value: Any, *where: Any) -> Select:
         chosen = [member_col.in_(members)] if members is not None else []
-        if week is not None:
-            chosen.append(week_col == week)
-        elif weeks is not None:
-            chosen.append(week_col.in_(weeks))
+        if weeks == "one":
+            chosen.append(week_col == one)
+        elif weeks == "some":
+            chosen.append(week_col.in_(some))
         return (
             db.select(
                 member_col.label("member_id"),
@@ -193,6 +196,10 @@ def _aggregate_statement(by_members: bool, by_weeks: bool, one_week: bool = Fals
     return union_all(*parts)
 
 
+# A zero written into the summary's statements rather than bound: dozens of parameters of 0
+# a statement cost their conversion on every execution.
+_ZERO = literal_column("0", BigInteger())
+
 # The summary's tables, written with Core statements (executemany, no ORM bookkeeping).
 _WEEKLY = WeeklyTotal.__table__
 _CHAPTER_WEEKLY = ChapterWeeklyTotal.__table__
@@ -215,14 +222,13 @@ def _summarise(by_members: bool) -> Any:
     all, written by one INSERT ... SELECT: ``aggregate``'s statement, its (member, week,
     column, value) rows summed into one row per member and week in the database (a row of
     zeros is not written, as ``_write`` writes none)."""
-    parts = _aggregate_statement(by_members, True, one_week=True).subquery()
+    parts = _aggregate_statement(by_members, "one").subquery()
     letters = {letter.value: column for letter, column in LETTER_COLUMNS.items()}
+    zero = _ZERO
 
-    # The column names, letters and zeros are written into the statement (constants of this
-    # module, never input): as parameters, 15 lists and 30 zeros cost their conversion on
-    # every execution.
-    zero = literal_column("0", BigInteger())
-
+    # The column names and letters are written into the statement like the zeros (constants
+    # of this module, never input): as parameters, 15 lists cost their conversion on every
+    # execution.
     def total(column: str) -> Any:
         names = [column, *(letter for letter, named in letters.items() if named == column)]
         chosen = or_(*(parts.c.column == literal_column(f"'{name}'") for name in names))
@@ -299,7 +305,7 @@ def _statements(some_weeks: bool) -> _Statements:
         .group_by(weekly.chapter_id, weekly.week_on)
     )
     stale_running = delete(_RUNNING).where(running.chapter_id == chapter_id)
-    zero = literal(0, BigInteger())
+    zero = _ZERO
     rows = select(
         literal(WEEK), chapter_weekly.week_on, zero, *(chapter_weekly[c] for c in COLUMNS)
     ).where(chapter_weekly.chapter_id == chapter_id)
@@ -549,10 +555,6 @@ def _meeting_weeks(session: Session, ids: set[int]) -> list[tuple[int, int, date
             )
         )
     return found
-
-
-_COUNTED_LOADED = frozenset(COUNTED_MEETING_FIELDS)
-_MEETING = inspect(Meeting)
 
 
 def _discard(session: Session, *args: Any) -> None:
