@@ -30,7 +30,7 @@ def _week_arg() -> date | None:
 
 @bp.route("/leaderboard/")
 @role_required(Role.MEMBER)
-def index() -> str:
+def index() -> str | bytes:
     member = current_member()
     assert member is not None  # noqa: S101 - MEMBER role
     chapter = chapters.get_chapter(member.chapter_id)

