@@ -13,23 +13,18 @@ export CHAPTER_DATABASE_URL="$CHAPTER_BENCH_DATABASE_URL"
 
 # The data (generated once) and one known password on every benchmark account.
 $BIN/python - <<'PY'
-import os, argon2
+import os
 from sqlalchemy import text
-from chapter import create_app
+from chapter import bench, create_app
 from chapter.extensions import db
 app = create_app("testing", SQLALCHEMY_DATABASE_URI=os.environ["CHAPTER_DATABASE_URL"])
 with app.app_context():
     import flask_migrate
     flask_migrate.upgrade()
-    from chapter import bench
     if not db.session.scalar(text("SELECT count(*) FROM chapters")):
         bench.generate()
     bench.reset_sequences()
-    hashed = argon2.PasswordHasher.from_parameters(argon2.profiles.RFC_9106_LOW_MEMORY).hash(
-        "bench-password-1")
-    db.session.execute(text("UPDATE users SET password_hash = :h WHERE email LIKE '%@bench.example'"),
-                       {"h": hashed})
-    db.session.commit()
+    bench.set_passwords()
 PY
 
 CHAPTER_CONFIG=development CHAPTER_SECRET_KEY=$(head -c 32 /dev/urandom | base64) \

@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "bench-password-1"
+PASSWORD = "bench-password-1"  # chapter.bench.PASSWORD, set by prepare()
 AGENT = "chapter-throughput"  # the same on log-in and on every request (session protection)
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 HOST = "127.0.0.1"
@@ -44,9 +44,8 @@ ROUNDS = int(os.environ.get("THROUGHPUT_ROUNDS", "1"))
 def prepare(url: str) -> dict[str, str]:
     """Migrate, generate the data if the database is empty, set one known password on the
     accounts used here. Returns the e-mail of each kind of viewer."""
-    import argon2
     import flask_migrate
-    from sqlalchemy import bindparam, text
+    from sqlalchemy import text
 
     from chapter import bench, create_app
     from chapter.extensions import db
@@ -58,21 +57,12 @@ def prepare(url: str) -> dict[str, str]:
             bench.generate()
         bench.reset_sequences()
         bench.ensure_admin()
-        hashed = argon2.PasswordHasher.from_parameters(argon2.profiles.RFC_9106_LOW_MEMORY).hash(
-            PASSWORD
-        )
         viewers = {
             "leader": "m1@bench.example",  # member 1 presides over chapter 1
             "member": "m2@bench.example",
             "admin": "admin@bench.example",
         }
-        db.session.execute(
-            text("UPDATE users SET password_hash = :h WHERE email IN :emails").bindparams(
-                bindparam("emails", expanding=True)
-            ),
-            {"h": hashed, "emails": list(viewers.values())},
-        )
-        db.session.commit()
+        bench.set_passwords(list(viewers.values()))
         slips = db.session.scalar(text("SELECT count(*) FROM referral_slips"))
         chapters = db.session.scalar(text("SELECT count(*) FROM chapters"))
     print(f"{chapters} chapters, {slips:,} referral slips", file=sys.stderr)
