@@ -264,10 +264,7 @@ def generate(seed: int = 2026) -> None:
         # without the visibility map (a server with autovacuum off) index-only scans read the
         # heap too (the 6-month leaderboard at 34 ms p95 instead of 27).
         db.session.commit()
-        with db.engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
-                text("VACUUM ANALYZE")
-            )
+        _vacuum_analyze()
 
 
 def reset_sequences() -> None:
@@ -293,9 +290,9 @@ def set_passwords(emails: list[str] | None = None) -> int:
     """One known password (``PASSWORD``) on the benchmark accounts (``emails``, or every
     ``@bench.example`` account), hashed with a fixed salt so that a second run finds them set
     and writes nothing; returns how many rows changed. On PostgreSQL the rows rewritten are
-    vacuumed at once, as autovacuum would in time: 25,000 rewritten users rows left as dead
-    tuples (a server with autovacuum off, two `make load` runs) raised the log-in check's
-    cost on every page (PostgreSQL CPU per leaderboard view 430 -> 540 us)."""
+    vacuumed at once, as autovacuum would in time: every `make load` used to rewrite all
+    25,000 users rows, and on a server with autovacuum off their dead tuples stayed in the
+    table the log-in check reads on every page."""
     hashed = argon2.PasswordHasher.from_parameters(argon2.profiles.RFC_9106_LOW_MEMORY).hash(
         PASSWORD, salt=b"bench-data-salt!"
     )
@@ -308,11 +305,17 @@ def set_passwords(emails: list[str] | None = None) -> int:
     ).rowcount
     db.session.commit()
     if changed and db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
-                text("VACUUM ANALYZE users")
-            )
+        _vacuum_analyze("users")
     return int(changed)
+
+
+def _vacuum_analyze(table: str = "") -> None:
+    """PostgreSQL's VACUUM ANALYZE (of one table, or the whole database), outside a
+    transaction as it must run."""
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+            text(f"VACUUM ANALYZE {table}".strip())
+        )
 
 
 def ensure_admin() -> int:
