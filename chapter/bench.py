@@ -37,6 +37,7 @@ from chapter.leaderboard import weekly_totals
 from chapter.ledger.models import OneToOne, ReferralSlip, ThankYou
 from chapter.meetings.models import Meeting
 from chapter.members.models import Member
+from chapter.platform import page_cache
 
 CHAPTERS = int(os.environ.get("BENCH_CHAPTERS", "100"))
 MEMBERS = 25
@@ -301,7 +302,8 @@ def set_passwords(emails: list[str] | None = None) -> int:
         db.update(User)
         .where(which, User.password_hash.is_distinct_from(hashed))
         .values(password_hash=hashed)
-        .execution_options(synchronize_session=False)
+        # run before the load scripts start their servers: no worker keeps an identity yet
+        .execution_options(synchronize_session=False, **{page_cache.TOUCHED: True})
     ).rowcount
     db.session.commit()
     if changed and db.engine.dialect.name == "postgresql":

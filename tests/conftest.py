@@ -15,9 +15,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text, update
 
 from chapter import create_app
+from chapter.auth.session import forget_kept
 from chapter.extensions import cache, db, limiter, mail
 from chapter.members.models import Member
 from chapter.members.roles import Position
+from chapter.platform import page_cache
 from tests.support import clock as test_clock
 from tests.support import factories
 from tests.support.databases import fresh_database
@@ -54,13 +56,18 @@ def clean_db(app: Flask) -> None:
             names = ", ".join(table.name for table in db.metadata.sorted_tables)
             db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
-            db.session.execute(update(Member).values(sponsor_id=None))  # self-reference
+            # Every row goes (the kept identities too, below): no chapter to name.
+            emptying = {page_cache.TOUCHED: True}
+            db.session.execute(  # self-reference
+                update(Member).values(sponsor_id=None).execution_options(**emptying)
+            )
             for table in reversed(db.metadata.sorted_tables):
-                db.session.execute(table.delete())
+                db.session.execute(table.delete().execution_options(**emptying))
         db.session.commit()
     with app.app_context():
         limiter.reset()
         cache.clear()  # the page cache: ids start again at 1 in the emptied tables
+    forget_kept(app)  # so do the identities the log-in check keeps
 
 
 @pytest.fixture
@@ -146,8 +153,11 @@ def outbox(app: Flask) -> Iterator[list]:
 
 @contextmanager
 def count_queries(app: Flask) -> Iterator[list[str]]:
-    """Record the SQL statements run while the block executes."""
+    """Record the SQL statements run while the block executes. The log-in check starts cold
+    (one statement, whatever the requests before kept): tests of the kept identity count
+    theirs apart (tests/auth/test_kept_identity.py)."""
     statements: list[str] = []
+    forget_kept(app)
 
     def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)

@@ -449,6 +449,7 @@ def _lock_and_raise() -> Any:
         chapters.update()
         .where(chapters.c.id.in_(in_order.scalar_subquery()))
         .values(data_version=chapters.c.data_version + 1, updated_at=chapters.c.updated_at)
+        .execution_options(**{page_cache.TOUCHED: True})
     )
 
 

@@ -15,6 +15,7 @@ from chapter.meetings.models import Meeting
 from chapter.meetings.weeks import MEETING_LENGTH
 from chapter.members import service as members
 from chapter.members.models import Member
+from chapter.platform import page_cache
 from chapter.rotation.models import Presentation
 
 PRODID = "-//Chapter platform//Meetings and rotation//EN"
@@ -48,8 +49,11 @@ def _ensure_token(row: Member | Chapter) -> str:
             db.update(model)
             .where(model.id == row.id, model.calendar_token.is_(None))
             .values(calendar_token=new_token())
-            .execution_options(synchronize_session=False)
+            .execution_options(synchronize_session=False, **{page_cache.TOUCHED: True})
         )
+        # A bulk write passes the flush hooks by: its chapter gets a new version by name, so
+        # no worker keeps the identity (and its empty token) it held before.
+        page_cache.touch(db.session, row.chapter_id if isinstance(row, Member) else row.id)
         db.session.refresh(row, ["calendar_token"])
     assert row.calendar_token is not None  # noqa: S101 - just written or read back
     return row.calendar_token

@@ -30,8 +30,8 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, g, has_app_context, has_request_context, session
 from flask_caching.backends import SimpleCache
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from chapter.extensions import cache, db
 
@@ -39,7 +39,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 CHANGED = "page_cache_changed"  # session.info: {chapter_id}
 MEETINGS = "page_cache_meetings"  # session.info: {meeting_id} (rows that name only a meeting)
-USERS = "page_cache_users"  # session.info: {user_id} whose name changed
+USERS = "page_cache_users"  # session.info: {user_id} whose row changed
 RAISED = "page_cache_raised"  # session.info: {chapter_id} whose data version is raised already
 REGION = "region"  # the version of pages that show every chapter
 # Chapter rows that no cached page reads: writing them (a log-in, a notification read, a mail
@@ -65,7 +65,10 @@ IGNORED_TABLES = frozenset(
         "chapter_running_totals",
     }
 )
-NAME_FIELDS = ("first_name", "last_name")
+# A bulk UPDATE or DELETE of these passes the flush hooks by, yet the log-in check keeps
+# identities by the chapter's version (chapter.auth.session): it must name its chapters.
+IDENTITY_TABLES = frozenset({"users", "members", "chapters"})
+TOUCHED = "chapter_touched"  # execution option: this bulk write named its chapters (or raised them)
 LOCAL = "page_cache_local"  # app.extensions: this worker's copy of recent entries
 VERSIONS = "page_cache_versions"  # flask.g: the versions this request read
 RELEASE = "page_cache_release"  # app.extensions: this release's token
@@ -273,8 +276,10 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
             if obj.id is not None:
                 touch(session, obj.id)
         elif table == "users":
-            state = inspect(obj)
-            if any(state.attrs[name].history.has_changes() for name in NAME_FIELDS):
+            # Any change, not only a name shown on pages: the log-in check keeps a member's
+            # identity while their chapter's version stands (chapter.auth.session).
+            changed = obj in session.deleted or session.is_modified(obj, include_collections=False)
+            if changed and obj.id is not None:
                 session.info.setdefault(USERS, set()).add(obj.id)
         elif isinstance(getattr(obj, "chapter_id", None), int):
             touch(session, obj.chapter_id)
@@ -323,6 +328,21 @@ def _raise_data_versions(session: Session) -> None:
             chapters.update()
             .where(chapters.c.id.in_(changed))
             .values(data_version=chapters.c.data_version + 1, updated_at=chapters.c.updated_at)
+            .execution_options(**{TOUCHED: True})
+        )
+
+
+def _bulk_write(state: ORMExecuteState) -> None:
+    """Refuse a bulk UPDATE or DELETE of users, members or chapters that does not say it named
+    the chapters it changes (``touch``, then ``execution_options(chapter_touched=True)``):
+    without a new version, every worker would go on using the identities it keeps."""
+    if not (state.is_update or state.is_delete) or state.execution_options.get(TOUCHED):
+        return
+    table = getattr(state.statement.table, "name", None)  # type: ignore[attr-defined]
+    if table in IDENTITY_TABLES:
+        raise RuntimeError(
+            f"A bulk write of {table} must name the chapters it changes (page_cache.touch) "
+            f"and run with execution_options({TOUCHED}=True)."
         )
 
 
@@ -344,3 +364,4 @@ def install() -> None:
         event.listen(Session, "before_commit", _before_commit)
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_soft_rollback", _discard)
+        event.listen(Session, "do_orm_execute", _bulk_write)

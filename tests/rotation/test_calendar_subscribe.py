@@ -135,7 +135,7 @@ def test_making_the_address_never_replaces_one_made_meanwhile(in_app, people: Pe
         db.update(Member)
         .where(Member.id == member.id)
         .values(calendar_token="made-by-the-other-request")
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, chapter_touched=True)  # a stand-in write
     )
     assert calendar_feeds.ensure_member_token(member) == "made-by-the-other-request"
     assert calendar_feeds.ensure_member_token(member) == "made-by-the-other-request"
