@@ -39,6 +39,9 @@ class Config:
     LOGIN_ACCOUNT_RATE_LIMIT = "10 per minute;50 per hour"  # one account, any address
     LOGIN_ADDRESS_RATE_LIMIT = "100 per hour"  # one address, any accounts
     RESET_REQUEST_RATE_LIMIT = "3 per 15 minutes;10 per day"  # reset mails per account
+    # How long a worker may keep a member's identity for the log-in check (chapter.auth.session;
+    # any change to the user, membership or chapter ends it at once); 0 turns keeping off.
+    LOGIN_KEPT_SECONDS = 60
     REDIS_URL: str | None = None
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
