@@ -152,12 +152,13 @@ def outbox(app: Flask) -> Iterator[list]:
 
 
 @contextmanager
-def count_queries(app: Flask) -> Iterator[list[str]]:
+def count_queries(app: Flask, cold: bool = True) -> Iterator[list[str]]:
     """Record the SQL statements run while the block executes. The log-in check starts cold
-    (one statement, whatever the requests before kept): tests of the kept identity count
-    theirs apart (tests/auth/test_kept_identity.py)."""
+    (one statement, whatever the requests before kept) unless ``cold`` is False: the tests of
+    the kept identity (tests/auth/test_kept_identity.py) count what a warm worker runs."""
     statements: list[str] = []
-    forget_kept(app)
+    if cold:
+        forget_kept(app)
 
     def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)

@@ -4,9 +4,12 @@ very next request."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse as Response
 
 from chapter.auth.models import User
 from chapter.auth.session import load_user
@@ -16,26 +19,28 @@ from chapter.meetings import calendar_feeds
 from chapter.members.models import Member
 from chapter.members.roles import MemberStatus
 from chapter.platform import page_cache
-from tests.conftest import People, login_as
+from tests.conftest import People, Person, count_queries, login_as
 
 
 def statements_of(app: Flask, client: FlaskClient, path: str) -> tuple[int, list[str]]:
     """The status and the SQL of one request, without forgetting what the worker keeps."""
-    from sqlalchemy import event
-
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with count_queries(app, cold=False) as seen:
         status = client.get(path).status_code
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     return status, seen
+
+
+def kept_then_changed(
+    app: Flask, client: FlaskClient, who: Person, path: str, change: Callable[[], None]
+) -> Response:
+    """``path`` seen twice by ``who`` (the second time with the identity the worker kept),
+    ``change`` committed in another session, then the answer of the next request."""
+    login_as(client, who)
+    first, second = client.get(path), client.get(path)
+    assert first.status_code == second.status_code
+    with app.app_context():
+        change()
+        db.session.commit()
+    return client.get(path)
 
 
 def test_a_repeat_request_checks_the_log_in_by_the_chapter_version_alone(
@@ -56,52 +61,44 @@ def test_a_repeat_request_checks_the_log_in_by_the_chapter_version_alone(
 def test_a_member_who_left_is_logged_out_though_their_identity_was_kept(
     app: Flask, client: FlaskClient, people: People
 ) -> None:
-    login_as(client, people.member)
-    assert client.get("/").status_code == 200
-    assert client.get("/").status_code == 200  # served with the kept identity
-    with app.app_context():
+    def leave() -> None:
         member = db.session.get(Member, people.member.member_id)
         member.status = MemberStatus.LEFT
         member.left_on = member.joined_on
-        db.session.commit()
-    assert client.get("/").status_code == 302
+
+    assert kept_then_changed(app, client, people.member, "/", leave).status_code == 302
 
 
 def test_a_leader_who_steps_down_loses_the_leader_pages_at_once(
     app: Flask, client: FlaskClient, people: People
 ) -> None:
-    login_as(client, people.leader)
-    assert client.get("/members/admin").status_code == 200
-    assert client.get("/members/admin").status_code == 200
-    with app.app_context():
+    def step_down() -> None:
         db.session.get(Member, people.leader.member_id).position = None
-        db.session.commit()
-    assert client.get("/members/admin").status_code == 403
+
+    answer = kept_then_changed(app, client, people.leader, "/members/admin", step_down)
+    assert answer.status_code == 403
 
 
 def test_a_change_to_the_user_row_alone_is_seen_at_once(
     app: Flask, client: FlaskClient, people: People
 ) -> None:
     """Not a name (which pages show) but the admin flag: any users column raises the version."""
-    login_as(client, people.member)
-    assert client.get("/admin/chapters").status_code == 403
-    assert client.get("/admin/chapters").status_code == 403
-    with app.app_context():
+
+    def promote() -> None:
         db.session.get(User, people.member.user_id).is_platform_admin = True
-        db.session.commit()
-    assert client.get("/admin/chapters").status_code == 200
+
+    answer = kept_then_changed(app, client, people.member, "/admin/chapters", promote)
+    assert answer.status_code == 200
 
 
 def test_a_change_to_the_chapter_is_seen_at_once(
     app: Flask, client: FlaskClient, people: People
 ) -> None:
-    login_as(client, people.member)
-    assert "Home Chapter" in client.get("/").get_data(as_text=True)
-    assert "Home Chapter" in client.get("/").get_data(as_text=True)
-    with app.app_context():
+    def rename() -> None:
         db.session.get(Chapter, people.member.chapter_id).name = "Renamed Chapter"
-        db.session.commit()
-    assert "Renamed Chapter" in client.get("/").get_data(as_text=True)
+
+    answer = kept_then_changed(app, client, people.member, "/", rename)
+    assert "Renamed Chapter" in answer.get_data(as_text=True)
 
 
 def test_a_calendar_address_made_by_a_bulk_write_is_seen_on_the_next_request(
