@@ -8,10 +8,11 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, template_rendered
 from flask.testing import FlaskClient
 
 from chapter.attendance.rules import Palms
+from chapter.auth.models import User
 from chapter.extensions import cache, db
 from chapter.ledger.models import ReferralSlip
 from chapter.platform import page_cache
@@ -248,6 +249,39 @@ def test_a_slip_shows_on_the_region_view_at_once(
         row[0]: row for row in table_rows(text(client.get("/admin/region?period=all")), "<table")
     }
     assert after["Home Chapter"][2] == "3"
+
+
+def test_a_repeat_region_view_renders_nothing(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    week_with_slips(app, people)
+    login_as(client, people.admin)
+    rendered: list[str] = []
+
+    def record(sender: Flask, template, context, **extra) -> None:
+        rendered.append(template.name)
+
+    first = client.get("/admin/region?period=all")
+    with template_rendered.connected_to(record, app):
+        second = client.get("/admin/region?period=all")
+    assert rendered == []  # the whole page was kept
+    assert table_rows(text(second), "<table") == table_rows(text(first), "<table")
+
+
+def test_an_admin_who_is_a_member_gets_their_own_navigation_from_the_region_view(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    """The kept region page is per viewer: a platform admin who is also a member has the
+    member's links, one who is not has none, whoever viewed first."""
+    with app.app_context():
+        db.session.get(User, people.leader.user_id).is_platform_admin = True
+        db.session.commit()
+    login_as(client, people.admin)
+    assert "My profile" not in text(client.get("/admin/region"))
+    login_as(client, people.leader)
+    assert "My profile" in text(client.get("/admin/region"))
+    login_as(client, people.admin)
+    assert "My profile" not in text(client.get("/admin/region"))
 
 
 def test_turned_off_the_cache_builds_every_view(
