@@ -43,7 +43,6 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    app.config.setdefault("LOGIN_KEPT_SECONDS", 60)
     app.extensions[KEPT] = {}
 
 
@@ -57,12 +56,12 @@ VERSION = db.select(Chapter.data_version).where(Chapter.id == bindparam("chapter
 
 @dataclass(frozen=True)
 class _Kept:
-    """One identity as loaded: each row's column values, the chapter's version, a deadline."""
+    """One identity as loaded: each row's column values (the chapter's carry its version), and
+    a deadline."""
 
     user: dict[str, Any]
     member: dict[str, Any]
     chapter: dict[str, Any]
-    data_version: int
     until: float
 
 
@@ -87,27 +86,30 @@ def load_user(user_id: str) -> User | None:
 MUTABLE = (dict, list)  # column values a page could change in place (JSON): copied each time
 
 
+def _copied(values: dict[str, Any]) -> dict[str, Any]:
+    """The values, each mutable one a copy of its own."""
+    return {
+        key: copy.deepcopy(value) if isinstance(value, MUTABLE) else value
+        for key, value in values.items()
+    }
+
+
 def _columns(obj: object) -> dict[str, Any]:
     state = inspect(obj)
-    return {attr.key: copy.deepcopy(state.dict[attr.key]) for attr in state.mapper.column_attrs}
+    return _copied({attr.key: state.dict[attr.key] for attr in state.mapper.column_attrs})
 
 
 def _keep(user: User) -> None:
     """Keep a member's identity, as just loaded, for the next requests of this worker."""
     seconds = current_app.config.get("LOGIN_KEPT_SECONDS", 0)
-    kept = current_app.extensions.get(KEPT)
     member = user.member
-    if not seconds or kept is None or member is None:
+    if not seconds or member is None:
         return
+    kept = current_app.extensions[KEPT]
     if len(kept) >= KEPT_MAX:
         kept.clear()
-    chapter = member.chapter
     kept[user.id] = _Kept(
-        _columns(user),
-        _columns(member),
-        _columns(chapter),
-        chapter.data_version,
-        time.monotonic() + seconds,
+        _columns(user), _columns(member), _columns(member.chapter), time.monotonic() + seconds
     )
 
 
@@ -120,8 +122,8 @@ def forget_kept(app: Flask) -> None:
 def _from_kept(user_id: int) -> User | None:
     """The user rebuilt from what this worker kept, if their chapter's version is unchanged
     (one primary-key read), else None (the caller loads them afresh)."""
-    kept_all = current_app.extensions.get(KEPT)
-    kept = kept_all.get(user_id) if kept_all is not None else None
+    kept_all = current_app.extensions[KEPT]
+    kept = kept_all.get(user_id)
     if kept is None:
         return None
     chapter_id = kept.member["chapter_id"]
@@ -135,7 +137,7 @@ def _from_kept(user_id: int) -> User | None:
         kept_all.pop(user_id, None)
         return None
     version = session.execute(VERSION, {"chapter_id": chapter_id}).scalar_one_or_none()
-    if version != kept.data_version:
+    if version != kept.chapter["data_version"]:
         kept_all.pop(user_id, None)
         return None
     user, member, chapter = (
@@ -154,8 +156,5 @@ def _from_kept(user_id: int) -> User | None:
 
 def _row(cls: type, values: dict[str, Any]) -> Any:
     obj = inspect(cls).class_manager.new_instance()
-    obj.__dict__.update(values)
-    for key, value in values.items():
-        if isinstance(value, MUTABLE):
-            obj.__dict__[key] = copy.deepcopy(value)
+    obj.__dict__.update(_copied(values))
     return obj
