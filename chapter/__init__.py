@@ -59,11 +59,12 @@ def init_extensions(app: Flask) -> None:
         page_cache,
         tables,  # noqa: F401 - every table is known to Alembic
     )
-    from chapter.platform.db_events import enable_sqlite_foreign_keys
+    from chapter.platform.db_events import enable_sqlite_foreign_keys, keep_prepared_statements
 
     db.init_app(app)
     with app.app_context():
         enable_sqlite_foreign_keys(db.engine)
+        keep_prepared_statements(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
