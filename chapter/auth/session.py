@@ -31,7 +31,7 @@ from chapter.auth.models import User
 from chapter.chapters.models import Chapter
 from chapter.extensions import db, login_manager
 from chapter.members.models import Member
-from chapter.platform import page_cache, request_log
+from chapter.platform import page_cache, request_identity
 
 KEPT = "auth_kept_identities"  # app.extensions: user id -> _Kept
 KEPT_MAX = 10_000  # identities a worker keeps at most (all are dropped when it is full)
@@ -81,7 +81,7 @@ def load_user(user_id: str) -> User | None:
     member = user.member
     if member is not None:  # read in the same statement: the page cache needs no version
         page_cache.know(member.chapter_id, member.chapter.data_version)
-    request_log.identify(member.chapter_id if member else None, member.id if member else None)
+    request_identity.identify(member.chapter_id if member else None, member.id if member else None)
     return user
 
 

@@ -12,16 +12,10 @@ import uuid
 from flask import Flask, Response, g, request
 from flask_login import current_user
 
+from chapter.platform import request_identity
+
 log = logging.getLogger("chapter.requests")
 HEADER = "X-Request-ID"
-IDENTITY = "request_log_identity"  # (chapter id, member id) of the request's user, in g
-
-
-def identify(chapter_id: int | None, member_id: int | None) -> None:
-    """Name the request's chapter and member for its log line, as the log-in check loaded
-    them: read at the end of the request, after a commit has expired the user's rows, they
-    would cost two more statements."""
-    setattr(g, IDENTITY, (chapter_id, member_id))
 
 
 def _request_id() -> str:
@@ -50,7 +44,7 @@ def install(app: Flask) -> None:
         request_id = g.get("request_id") or uuid.uuid4().hex
         response.headers[HEADER] = request_id
         if app.config.get("REQUEST_LOG", True):
-            chapter_id, member_id = g.get(IDENTITY) or _identity()
+            chapter_id, member_id = request_identity.identified() or _identity()
             log.info(
                 json.dumps(
                     {
@@ -73,6 +67,7 @@ def install(app: Flask) -> None:
 
 
 def _identity() -> tuple[int | None, int | None]:
-    """The ids of a user the log-in check has not loaded yet (it names them as it loads)."""
+    """The ids of a user the log-in check has not loaded yet (it names them as it loads:
+    ``request_identity``)."""
     member = getattr(current_user, "member", None) if current_user else None
     return (None, None) if member is None else (member.chapter_id, member.id)
