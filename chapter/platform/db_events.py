@@ -44,8 +44,17 @@ def keep_prepared_statements(engine: Engine) -> None:
         event.listen(engine, "do_connect", _connect_keeping)
 
 
+# How many statements a connection keeps prepared (psycopg's default: 100, least recently used
+# first out). A worker serving members and leaders runs more distinct statements than that (a
+# member's pages and a slip about 75, a leader's roster another 55, measured in-process), so
+# the ones run less often, the writes', fell out before they were run five times.
+PREPARED_MAX = 400
+
+
 def _connect_keeping(dialect: Any, connection_record: Any, cargs: Any, cparams: Any) -> Any:
-    return KeepingPrepared.connect(*cargs, **cparams)
+    connection = KeepingPrepared.connect(*cargs, **cparams)
+    connection.prepared_max = PREPARED_MAX
+    return connection
 
 
 class KeepingPrepared(psycopg.Connection):  # type: ignore[type-arg]
