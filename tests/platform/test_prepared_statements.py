@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from chapter.extensions import db
-from chapter.platform.db_events import keep_prepared_statements
+from chapter.platform.db_events import PREPARED_MAX, keep_prepared_statements
 from tests.support.databases import server_url
 
 pytestmark = pytest.mark.skipif(server_url() is None, reason="psycopg on PostgreSQL only")
@@ -87,3 +87,4 @@ def test_the_app_uses_the_keeping_connection(app: Flask) -> None:
         raw = db.session.connection().connection.dbapi_connection
         db.session.rollback()
     assert type(raw).__name__ == "KeepingPrepared"
+    assert raw.prepared_max == PREPARED_MAX  # more than a worker's distinct statements
