@@ -88,3 +88,22 @@ def test_the_app_uses_the_keeping_connection(app: Flask) -> None:
         db.session.rollback()
     assert type(raw).__name__ == "KeepingPrepared"
     assert raw.prepared_max == PREPARED_MAX  # more than a worker's distinct statements
+
+
+def test_a_connection_lost_mid_transaction_is_dropped_from_the_pool(app: Flask) -> None:
+    with app.app_context():
+        url = db.engine.url
+    made = sa.create_engine(url, pool_size=1)
+    keep_prepared_statements(made)
+    try:
+        with made.connect() as connection:
+            pid = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+            with made.connect().execution_options(isolation_level="AUTOCOMMIT") as other:
+                other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            with pytest.raises(sa.exc.DBAPIError) as lost:
+                connection.rollback()
+            assert lost.value.connection_invalidated
+        with made.connect() as connection:  # a new connection, not the dead one
+            assert connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one() != pid
+    finally:
+        made.dispose()
