@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
 from chapter.chapters import service as chapters
@@ -19,17 +23,22 @@ from chapter.ledger.rules import EntryType, SlipStatus, thanker_label
 from chapter.meetings import service as meetings
 from chapter.meetings.weeks import Period, periods
 from chapter.members import service as members
+from chapter.members.models import Member
 from chapter.members.roles import Role
 from chapter.permissions import role_required
+from chapter.platform import page_cache
 from chapter.platform.csv_download import csv_response
 
 TABS = ("given", "received", "activity")
 
 
-def _periods(chapter: Chapter) -> dict[str, Period]:
+def _periods(chapter: Chapter) -> tuple[dict[str, Period], tuple[date, date]]:
+    """The periods a ledger offers, and what they were counted from (the chapter's today and
+    current week)."""
     now = utcnow()
     today = chapters.today_in(chapter, now)
-    return periods(today, meetings.week_of(chapter, now).week_on)
+    week_on = meetings.week_of_cached(chapter, now).week_on
+    return periods(today, week_on), (today, week_on)
 
 
 def _choice(name: str, allowed: object, default: str) -> str:
@@ -41,35 +50,57 @@ def _choice(name: str, allowed: object, default: str) -> str:
 
 @bp.route("/ledger")
 @role_required(Role.MEMBER)
-def ledger() -> Response | str:
+def ledger() -> Response | str | bytes:
     member, chapter = me()
     tab = _choice("tab", TABS, "given")
-    all_periods = _periods(chapter)
+    all_periods, counted_from = _periods(chapter)
     period = all_periods[_choice("period", all_periods, "six_months")]
+    if request.args.get("format") == "csv":
+        slips, thank_yous, said = _entries(member.id, tab, period)
+        names = members.names_by_member(chapter.id)
+        return _member_csv(member.id, tab, period, slips, thank_yous, names, chapter, said)
+    # The whole page, kept per member (their own rows; the navigation follows their roles)
+    # until the chapter's data changes: every row it shows is the chapter's.
+    viewer = (member.id, member.is_leader, current_user.is_platform_admin)
+    pages = tuple(request.args.get(name) for name in ("page", "per_page", "tpage", "xpage"))
+    return page_cache.remember_page(
+        chapter.id,
+        ("ledger", *viewer, tab, period.key, *counted_from, *pages),
+        lambda: _member_ledger(member, chapter, tab, period, all_periods),
+    )
+
+
+def _entries(member_id: int, tab: str, period: Period) -> tuple[Select, Select, Select | None]:
+    """The tab's two lists and its testimonials (none on the activity tab), as queries."""
     if tab == "given":
         slips, thank_yous = (
-            ledgers.slips_given(member.id, period),
-            ledgers.thanks_credited(member.id, period),
+            ledgers.slips_given(member_id, period),
+            ledgers.thanks_credited(member_id, period),
         )
     elif tab == "received":
         slips, thank_yous = (
-            ledgers.slips_received(member.id, period),
-            ledgers.thanks_written(member.id, period),
+            ledgers.slips_received(member_id, period),
+            ledgers.thanks_written(member_id, period),
         )
     else:
         slips, thank_yous = (
-            ledgers.one_to_ones_of(member.id, period),
-            ledgers.education_of(member.id, period),
+            ledgers.one_to_ones_of(member_id, period),
+            ledgers.education_of(member_id, period),
         )
     given_tab = tab == "given"
     said = (
-        (testimonials.given_by if given_tab else testimonials.received_by)(member.id, period)
+        (testimonials.given_by if given_tab else testimonials.received_by)(member_id, period)
         if tab != "activity"
         else None
     )
+    return slips, thank_yous, said
+
+
+def _member_ledger(
+    member: Member, chapter: Chapter, tab: str, period: Period, all_periods: dict[str, Period]
+) -> str:
+    slips, thank_yous, said = _entries(member.id, tab, period)
     names = members.names_by_member(chapter.id)
-    if request.args.get("format") == "csv":
-        return _member_csv(member.id, tab, period, slips, thank_yous, names, chapter, said)
     return render_template(
         "referrals/ledger.html",
         tab=tab,
