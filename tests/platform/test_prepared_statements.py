@@ -53,33 +53,32 @@ def test_a_statement_read_often_stays_prepared_across_rollbacks(
         connection.rollback()
 
 
-def test_a_rollback_still_undoes_the_transaction(app: Flask) -> None:
+@pytest.fixture
+def keeping(app: Flask) -> Iterator[sa.Connection]:
+    """A connection that kept its statements through six read-only transactions."""
     made = engine_for(app, True)
-    try:
-        with made.connect() as connection:
-            reads_then_rollbacks(connection, 6)
-            connection.execute(sa.text("CREATE TEMPORARY TABLE scratch (n int)"))
-            connection.commit()
-            connection.execute(sa.text("INSERT INTO scratch VALUES (1)"))
-            connection.rollback()
-            assert connection.execute(sa.text("SELECT count(*) FROM scratch")).scalar_one() == 0
-            connection.rollback()
-    finally:
-        made.dispose()
+    with made.connect() as connection:
+        reads_then_rollbacks(connection, 6)
+        yield connection
+        connection.rollback()
+    made.dispose()
 
 
-def test_a_failed_transaction_rolls_back_and_the_connection_goes_on(app: Flask) -> None:
-    made = engine_for(app, True)
-    try:
-        with made.connect() as connection:
-            reads_then_rollbacks(connection, 6)
-            with pytest.raises(sa.exc.DBAPIError):
-                connection.execute(sa.text("SELECT 1 / 0"))
-            connection.rollback()  # psycopg's own way: it forgets its statements here
-            assert connection.execute(READ, {"floor": 0}).scalar_one() >= 0
-            connection.rollback()
-    finally:
-        made.dispose()
+def test_a_rollback_still_undoes_the_transaction(keeping: sa.Connection) -> None:
+    keeping.execute(sa.text("CREATE TEMPORARY TABLE scratch (n int)"))
+    keeping.commit()
+    keeping.execute(sa.text("INSERT INTO scratch VALUES (1)"))
+    keeping.rollback()
+    assert keeping.execute(sa.text("SELECT count(*) FROM scratch")).scalar_one() == 0
+
+
+def test_a_failed_transaction_rolls_back_and_the_connection_goes_on(
+    keeping: sa.Connection,
+) -> None:
+    with pytest.raises(sa.exc.DBAPIError):
+        keeping.execute(sa.text("SELECT 1 / 0"))
+    keeping.rollback()  # psycopg's own way: it forgets its statements here
+    assert keeping.execute(READ, {"floor": 0}).scalar_one() >= 0
 
 
 def test_the_app_uses_the_keeping_connection(app: Flask) -> None:
