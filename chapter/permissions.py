@@ -33,6 +33,13 @@ def current_member() -> Member | None:
     return current_user.member  # type: ignore[no-any-return]
 
 
+def page_viewer(member: Member) -> tuple[int, bool, bool]:
+    """What, beside its data, decides how a member's kept page looks: whose it is (their own
+    rows) and their roles (the navigation). Part of every kept page's key
+    (chapter.platform.page_cache.remember_page)."""
+    return (member.id, member.is_leader, bool(current_user.is_platform_admin))
+
+
 def current_chapter_id() -> int:
     """The chapter of the logged-in member (403 for someone who belongs to no chapter)."""
     member = current_member()

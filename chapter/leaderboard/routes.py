@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from flask import abort, render_template, request
-from flask_login import current_user
 
 from chapter.chapters import service as chapters
 from chapter.db import utcnow
@@ -14,7 +13,7 @@ from chapter.leaderboard import bp
 from chapter.leaderboard import service as leaderboard
 from chapter.meetings import service as meetings
 from chapter.members.roles import Role
-from chapter.permissions import current_member, role_required
+from chapter.permissions import current_member, page_viewer, role_required
 from chapter.platform import charts, page_cache
 
 
@@ -67,9 +66,10 @@ def index() -> str | bytes:
 
     # The whole page, kept per viewer (their own row is marked; the navigation follows their
     # roles) until the chapter's data changes: a repeat view renders nothing.
-    viewer = (member.id, kind, current_user.is_platform_admin)
     try:
-        return page_cache.remember_page(chapter.id, ("leaderboard", *viewer, *parts), page)
+        return page_cache.remember_page(
+            chapter.id, ("leaderboard", *page_viewer(member), *parts), page
+        )
     except ValueError as error:
         abort(400, description=f"That period cannot be shown: {error}.")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, render_template, request
-from flask_login import current_user
 from sqlalchemy import Select
 from werkzeug.wrappers import Response
 
@@ -25,7 +24,7 @@ from chapter.meetings.weeks import Period, periods
 from chapter.members import service as members
 from chapter.members.models import Member
 from chapter.members.roles import Role
-from chapter.permissions import role_required
+from chapter.permissions import page_viewer, role_required
 from chapter.platform import page_cache
 from chapter.platform.csv_download import csv_response
 
@@ -61,11 +60,10 @@ def ledger() -> Response | str | bytes:
         return _member_csv(member.id, tab, period, slips, thank_yous, names, chapter, said)
     # The whole page, kept per member (their own rows; the navigation follows their roles)
     # until the chapter's data changes: every row it shows is the chapter's.
-    viewer = (member.id, member.is_leader, current_user.is_platform_admin)
     pages = tuple(request.args.get(name) for name in ("page", "per_page", "tpage", "xpage"))
     return page_cache.remember_page(
         chapter.id,
-        ("ledger", *viewer, tab, period.key, *counted_from, *pages),
+        ("ledger", *page_viewer(member), tab, period.key, *counted_from, *pages),
         lambda: _member_ledger(member, chapter, tab, period, all_periods),
     )
 
